@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ItssClosureCode(models.Model):
+    """How a ticket ended (resolved, workaround, unsuccessful, duplicate...)."""
+
+    _name = "itss.closure.code"
+    _description = "ITSS Closure Code"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Short code used in reports and integrations.")
+    description = fields.Text(translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code)", "A closure code with this code already exists."),
+    ]

@@ -1,0 +1,105 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+IMPACT_SELECTION = [
+    ("1", "Extensive"),
+    ("2", "Significant"),
+    ("3", "Moderate"),
+    ("4", "Minor"),
+]
+URGENCY_SELECTION = [
+    ("1", "Critical"),
+    ("2", "High"),
+    ("3", "Medium"),
+    ("4", "Low"),
+]
+PRIORITY_SELECTION = [
+    ("1", "P1 - Critical"),
+    ("2", "P2 - High"),
+    ("3", "P3 - Medium"),
+    ("4", "P4 - Low"),
+]
+
+
+class ItssPriorityMatrix(models.Model):
+    """One cell of a company's impact x urgency -> priority matrix."""
+
+    _name = "itss.priority.matrix"
+    _description = "ITSS Priority Matrix Cell"
+    _order = "company_id, impact, urgency"
+    _check_company_auto = True
+
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        default=lambda self: self.env.company,
+    )
+    impact = fields.Selection(IMPACT_SELECTION, required=True)
+    urgency = fields.Selection(URGENCY_SELECTION, required=True)
+    priority = fields.Selection(PRIORITY_SELECTION, required=True)
+
+    _sql_constraints = [
+        (
+            "cell_unique",
+            "UNIQUE(company_id, impact, urgency)",
+            "The priority matrix already has a cell for this impact and urgency "
+            "in this company.",
+        ),
+    ]
+
+    @api.depends("impact", "urgency", "priority")
+    def _compute_display_name(self):
+        impacts = dict(self._fields["impact"]._description_selection(self.env))
+        urgencies = dict(self._fields["urgency"]._description_selection(self.env))
+        priorities = dict(self._fields["priority"]._description_selection(self.env))
+        for cell in self:
+            cell.display_name = self.env._(
+                "Impact %(impact)s, urgency %(urgency)s: %(priority)s",
+                impact=impacts.get(cell.impact, ""),
+                urgency=urgencies.get(cell.urgency, ""),
+                priority=priorities.get(cell.priority, ""),
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_last_company_matrix(self):
+        """Deleting cells would leave tickets without a priority: refuse it."""
+        if self:
+            raise UserError(
+                self.env._(
+                    "Cells of the priority matrix cannot be deleted: every impact and "
+                    "urgency needs a priority. Change the cell's priority instead."
+                )
+            )
+
+    @api.model
+    def _itss_get_priorities(self, companies):
+        """Return {(company_id, impact, urgency): priority} for ``companies``."""
+        cells = self.sudo().search_fetch(
+            [("company_id", "in", companies.ids)],
+            ["company_id", "impact", "urgency", "priority"],
+        )
+        return {
+            (cell.company_id.id, cell.impact, cell.urgency): cell.priority
+            for cell in cells
+        }
+
+    @api.model
+    def _itss_copy_to_company(self, company):
+        """Give ``company`` a copy of the main company's matrix (if it has none)."""
+        if self.sudo().search_count([("company_id", "=", company.id)], limit=1):
+            return
+        source = self.env.ref("base.main_company", raise_if_not_found=False)
+        cells = self.sudo().search([("company_id", "=", source.id)]) if source else []
+        self.sudo().create(
+            [
+                {
+                    "company_id": company.id,
+                    "impact": cell.impact,
+                    "urgency": cell.urgency,
+                    "priority": cell.priority,
+                }
+                for cell in cells
+            ]
+        )

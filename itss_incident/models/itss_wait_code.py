@@ -1,0 +1,19 @@
+from odoo import fields, models
+
+
+class ItssWaitCode(models.Model):
+    """Why a ticket waits (pending): vendor, customer, change, off-site repair..."""
+
+    _name = "itss.wait.code"
+    _description = "ITSS Wait Code"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(required=True, help="Short code used in reports and integrations.")
+    description = fields.Text(translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code)", "A wait code with this code already exists."),
+    ]
