@@ -34,6 +34,9 @@
         "demo/helpdesk_ticket_team_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["itss_incident/static/tests/tours/**/*"],
+    },
     "post_init_hook": "post_init_hook",
     "application": True,
     "installable": True,

@@ -2,11 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
-from .helpdesk_ticket_stage import (
-    ITSS_STATE_SELECTION,
-    ITSS_TERMINAL_STATES,
-    ITSS_TRANSITIONS,
-)
+from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES, ITSS_TRANSITIONS
 from .itss_priority_matrix import (
     IMPACT_SELECTION,
     PRIORITY_SELECTION,
@@ -110,6 +106,7 @@ class HelpdeskTicket(models.Model):
         string="ITSS Priority",
         compute="_compute_itss_priority",
         store=True,
+        precompute=True,
         readonly=False,
         index=True,
         tracking=True,
@@ -188,18 +185,21 @@ class HelpdeskTicket(models.Model):
         string="Reporter Organisation",
         compute="_compute_itss_reporter",
         store=True,
+        precompute=True,
         readonly=False,
     )
     itss_reporter_phone = fields.Char(
         string="Reporter Phone",
         compute="_compute_itss_reporter",
         store=True,
+        precompute=True,
         readonly=False,
     )
     itss_reporter_mobile = fields.Char(
         string="Reporter Mobile",
         compute="_compute_itss_reporter",
         store=True,
+        precompute=True,
         readonly=False,
     )
     itss_reopened_from_id = fields.Many2one(
@@ -245,7 +245,11 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             company = ticket.company_id or self.env.company
             priority = matrix.get((company.id, ticket.itss_impact, ticket.itss_urgency))
-            if not priority and ticket.team_id.itss_tier:
+            valid = (
+                ticket.itss_impact in dict(IMPACT_SELECTION)
+                and ticket.itss_urgency in dict(URGENCY_SELECTION)
+            )  # else the ORM refuses the value itself
+            if not priority and valid and ticket.team_id.itss_tier:
                 raise UserError(
                     self.env._(
                         "The priority matrix of %(company)s has no cell for impact "
@@ -310,18 +314,7 @@ class HelpdeskTicket(models.Model):
         "itss_close_origin",
     )
     def _check_itss_state_requirements(self):
-        for ticket in self:
-            missing = ticket._itss_missing_requirements()
-            if missing:
-                states = dict(ITSS_STATE_SELECTION)
-                raise ValidationError(
-                    self.env._(
-                        "Ticket %(ticket)s cannot be %(state)s without: %(missing)s.",
-                        ticket=ticket.display_name,
-                        state=states[ticket.itss_state].lower(),
-                        missing=", ".join(missing),
-                    )
-                )
+        self._itss_check_requirements()
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -347,6 +340,7 @@ class HelpdeskTicket(models.Model):
             moving._itss_check_transition(stage, vals)
             if stage.itss_state:
                 vals = dict(vals, **self._itss_prepare_stage_vals(stage, vals))
+                moving._itss_check_requirements(vals)
             if stage.itss_state == "closed":
                 closing = moving
         res = super().write(vals)
@@ -448,13 +442,13 @@ class HelpdeskTicket(models.Model):
                         "(%(fields)s). A closed ticket never reopens: open a new "
                         "ticket that refers to it instead.",
                         ticket=ticket.display_name,
-                        state=dict(ITSS_STATE_SELECTION)[ticket.itss_state].lower(),
+                        state=self._itss_state_labels()[ticket.itss_state].lower(),
                         fields=labels,
                     )
                 )
 
     def _itss_check_transition(self, stage, vals):
-        states = dict(ITSS_STATE_SELECTION)
+        states = self._itss_state_labels()
         for ticket in self:
             old, new = ticket.itss_state, stage.itss_state
             if not old or old == new or not new and ticket._itss_leaves_itss(vals):
@@ -485,6 +479,11 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    def _itss_state_labels(self):
+        """ITSS state labels in the user's language."""
+        stage_field = self.env["helpdesk.ticket.stage"]._fields["itss_state"]
+        return dict(stage_field._description_selection(self.env))
+
     def _itss_leaves_itss(self, vals):
         """Whether the (open) ticket's team, after ``vals``, has no tier."""
         if "team_id" in vals:
@@ -502,29 +501,53 @@ class HelpdeskTicket(models.Model):
             res["itss_close_origin"] = "desk"
         return res
 
-    def _itss_missing_requirements(self):
-        """Labels of what the ticket's ITSS state requires and the ticket lacks."""
+    def _itss_missing_requirements(self, vals=None):
+        """Labels of what the ticket's ITSS state requires and the ticket lacks, once
+        ``vals`` (about to be written) are applied."""
         self.ensure_one()
+        vals = vals or {}
+
+        def value(name):
+            return vals[name] if name in vals else self[name]
+
         state = self.itss_state
-        label = self._fields
-        missing = []
-
-        def need(name):
-            missing.append(label[name].get_description(self.env)["string"])
-
-        if state == "pending" and not self.itss_wait_code_id:
-            need("itss_wait_code_id")
+        if vals.get("stage_id"):
+            state = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]).itss_state
+        needs = []
+        if state == "pending":
+            needs.append("itss_wait_code_id")
         if state == "resolved":
-            if is_html_empty(self.itss_solution):
-                need("itss_solution")
-            if self.itss_ticket_type == "incident" and not self.itss_recovery_date:
-                need("itss_recovery_date")
-        if state in ("resolved", "closed") and not self.itss_closure_code_id:
-            need("itss_closure_code_id")
-        if state == "closed" and self.itss_close_origin == "desk":
-            if not self.itss_satisfaction:
-                need("itss_satisfaction")
-        return missing
+            needs.append("itss_solution")
+            if value("itss_ticket_type") == "incident":
+                needs.append("itss_recovery_date")
+        if state in ("resolved", "closed"):
+            needs.append("itss_closure_code_id")
+        if state == "closed" and value("itss_close_origin") == "desk":
+            needs.append("itss_satisfaction")
+        return [
+            self._fields[name].get_description(self.env)["string"]
+            for name in needs
+            if not value(name)
+            or name == "itss_solution"
+            and is_html_empty(value(name))
+        ]
+
+    def _itss_check_requirements(self, vals=None):
+        states = self._itss_state_labels()
+        for ticket in self:
+            missing = ticket._itss_missing_requirements(vals)
+            if missing:
+                stage = self.env["helpdesk.ticket.stage"].browse(
+                    (vals or {}).get("stage_id")
+                ) or ticket.stage_id
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s cannot be %(state)s without: %(missing)s.",
+                        ticket=ticket.display_name,
+                        state=states[stage.itss_state].lower(),
+                        missing=", ".join(missing),
+                    )
+                )
 
     def _itss_close_duplicates(self):
         """Close the open ITSS duplicates of closed tickets with the same code."""

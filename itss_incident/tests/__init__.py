@@ -1,0 +1,5 @@
+from . import test_access_rights
+from . import test_category
+from . import test_lifecycle
+from . import test_priority
+from . import test_tours

@@ -1,0 +1,38 @@
+from odoo.tests import HttpCase, tagged
+
+from .common import STAGE_XMLIDS
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase):
+    def _ticket(self, state, **vals):
+        team = self.env["helpdesk.ticket.team"].create({"name": "Tour L1", "itss_tier": "1"})
+        values = {
+            "name": "Tour ticket",
+            "description": "<p>Broken</p>",
+            "team_id": team.id,
+            "user_id": False,
+            "stage_id": self.env.ref(STAGE_XMLIDS[state]).id,
+        }
+        values.update(vals)
+        return self.env["helpdesk.ticket"].create(values)
+
+    def test_closed_ticket_form_is_read_only(self):
+        ticket = self._ticket(
+            "closed",
+            itss_solution="<p>Fixed</p>",
+            itss_closure_code_id=self.env.ref("itss_incident.closure_code_resolved").id,
+            itss_recovery_date="2026-11-20 10:00:00",
+            itss_satisfaction="5",
+        )
+        self.start_tour(
+            f"/odoo/itss-incidents/{ticket.id}", "itss_closed_ticket_readonly", login="admin"
+        )
+
+    def test_accept_from_the_form(self):
+        ticket = self._ticket("assigned")
+        self.start_tour(
+            f"/odoo/itss-incidents/{ticket.id}", "itss_open_ticket_accept", login="admin"
+        )
+        self.assertEqual(ticket.itss_state, "in_progress")
+        self.assertEqual(ticket.user_id, self.env.ref("base.user_admin"))
