@@ -58,6 +58,11 @@ class HelpdeskTicket(models.Model):
     priority = fields.Selection(
         default=None, compute="_compute_priority", store=True, readonly=False
     )
+    # ITSS tickets move between the ITSS stages only, other tickets between the others.
+    stage_id = fields.Many2one(
+        domain="[('itss_state', '!=' if itss_tier else '=', False), "
+        "'|', ('team_ids', '=', team_id), ('team_ids', '=', False)]"
+    )
     itss_tier = fields.Selection(
         related="team_id.itss_tier",
         store=True,
