@@ -1,6 +1,11 @@
+import logging
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
+from odoo.tools import SQL, is_html_empty
 
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES, ITSS_TRANSITIONS
 from .itss_priority_matrix import (
@@ -8,6 +13,8 @@ from .itss_priority_matrix import (
     PRIORITY_SELECTION,
     URGENCY_SELECTION,
 )
+
+_logger = logging.getLogger(__name__)
 
 # helpdesk_mgmt's priority follows the ITSS priority: P1 -> Very High ... P4 -> Low.
 HELPDESK_PRIORITY = {"1": "3", "2": "2", "3": "1", "4": "0"}
@@ -221,6 +228,99 @@ class HelpdeskTicket(models.Model):
         string="Follow-up Tickets",
     )
 
+    itss_logged_date = fields.Datetime(
+        string="Logged On",
+        default=fields.Datetime.now,
+        required=True,
+        copy=False,
+        index=True,
+        help="When the incident was logged: the SLA clocks start here.",
+    )
+    # SLA: the policy and deadlines follow priority, team, category and the paused
+    # working time; recomputed from the ticket's creation.
+    itss_sla_policy_id = fields.Many2one(
+        "itss.sla.policy",
+        string="SLA Policy",
+        compute="_compute_itss_sla",
+        store=True,
+        tracking=True,
+    )
+    itss_response_deadline = fields.Datetime(
+        string="Response Deadline", compute="_compute_itss_sla", store=True, tracking=True
+    )
+    itss_resolve_deadline = fields.Datetime(
+        string="Resolution Deadline",
+        compute="_compute_itss_sla",
+        store=True,
+        tracking=True,
+        index=True,
+    )
+    itss_response_warn_date = fields.Datetime(compute="_compute_itss_sla", store=True)
+    itss_response_warn2_date = fields.Datetime(compute="_compute_itss_sla", store=True)
+    itss_resolve_warn_date = fields.Datetime(compute="_compute_itss_sla", store=True)
+    itss_resolve_warn2_date = fields.Datetime(compute="_compute_itss_sla", store=True)
+    itss_first_response_date = fields.Datetime(
+        string="First Response", copy=False, readonly=True, tracking=True
+    )
+    itss_response_breached = fields.Boolean(
+        string="Response Breached", copy=False, readonly=True, index=True
+    )
+    itss_resolve_breached = fields.Boolean(
+        string="Resolution Breached", copy=False, readonly=True, index=True
+    )
+    itss_sla_at_risk = fields.Boolean(
+        string="SLA at Risk",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="A warning threshold of an open SLA target has passed.",
+    )
+    itss_response_minutes = fields.Float(
+        string="Response Time (working min)", copy=False, readonly=True, digits=(16, 1)
+    )
+    itss_resolve_minutes = fields.Float(
+        string="Resolution Time (working min)",
+        copy=False,
+        readonly=True,
+        digits=(16, 1),
+        help="Working minutes from logging to resolution, pauses excluded.",
+    )
+    itss_paused_minutes = fields.Float(
+        string="Paused Time (working min)", copy=False, readonly=True, digits=(16, 1)
+    )
+    itss_sla_pause_ids = fields.One2many(
+        "itss.sla.pause", "ticket_id", string="Pauses", readonly=True
+    )
+    itss_escalation_log_ids = fields.One2many(
+        "itss.escalation.log", "ticket_id", string="Notifications", readonly=True
+    )
+    itss_sla_timeline = fields.Html(
+        string="SLA Timeline", compute="_compute_itss_sla_timeline", sanitize=False
+    )
+    # Escalation bookkeeping: stored facts the scheduled action works from.
+    itss_escalation_count = fields.Integer(
+        string="Functional Escalations", copy=False, readonly=True
+    )
+    itss_reassign_count = fields.Integer(string="Reassignments", copy=False, readonly=True)
+    itss_progress_count = fields.Integer(copy=False, readonly=True)
+    itss_progress_notified = fields.Integer(copy=False, readonly=True)
+    itss_dispatch_date = fields.Datetime(
+        string="Dispatched to Team", copy=False, readonly=True
+    )
+    itss_escalation_checked_date = fields.Datetime(copy=False, readonly=True)
+    itss_escalation_retry_date = fields.Datetime(copy=False, readonly=True)
+    itss_next_action_date = fields.Datetime(
+        compute="_compute_itss_next_action_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the escalation scheduled action next has something to do.",
+    )
+    itss_auto_close_date = fields.Datetime(
+        string="Auto-close On", copy=False, readonly=True, index="btree_not_null"
+    )
+    itss_reminder_date = fields.Datetime(copy=False, readonly=True, index="btree_not_null")
+
     @api.model
     def _read_group_stage_ids(self, stages, domain):
         """The ITSS kanban shows the ITSS stages; the others hide unused ITSS stages."""
@@ -334,11 +434,12 @@ class HelpdeskTicket(models.Model):
             stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
             if stage.itss_state:
                 vals.update(self._itss_prepare_stage_vals(stage, vals))
+            if vals.get("team_id") and "itss_dispatch_date" not in vals:
+                vals["itss_dispatch_date"] = fields.Datetime.now()
         return super().create(vals_list)
 
     def write(self, vals):
         self._itss_check_frozen(vals)
-        closing = self.browse()
         if vals.get("stage_id"):
             stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
             moving = self.filtered(lambda t: t.stage_id != stage)
@@ -346,12 +447,143 @@ class HelpdeskTicket(models.Model):
             if stage.itss_state:
                 vals = dict(vals, **self._itss_prepare_stage_vals(stage, vals))
                 moving._itss_check_requirements(vals)
-            if stage.itss_state == "closed":
-                closing = moving
+        before = {}
+        if {"stage_id", "team_id", "user_id"} & set(vals):
+            before = {t.id: (t.itss_state, t.user_id, t.team_id) for t in self}
         res = super().write(vals)
-        if closing:
-            closing._itss_close_duplicates()
+        if before:
+            self._itss_after_assignment_or_stage(before)
         return res
+
+    def _itss_write_facts(self, vals):
+        """Write bookkeeping facts (SLA, counters, dates) without the ITSS checks of
+        ``write``: they follow from a change that passed them."""
+        return super().write(vals)
+
+    def _itss_after_assignment_or_stage(self, before):
+        """SLA clocks, counters and follow-ups of a change of stage, team or user."""
+        now = fields.Datetime.now()
+        escalation = self.env.context.get("itss_functional_escalation")
+        for ticket in self.filtered("team_id.itss_tier"):
+            old_state, old_user, old_team = before[ticket.id]
+            state = ticket.itss_state
+            facts = {}
+            if ticket.team_id != old_team:
+                facts["itss_dispatch_date"] = now
+            reassigned = old_user and (
+                ticket.user_id != old_user or ticket.team_id != old_team
+            )
+            if reassigned or escalation:
+                facts["itss_reassign_count"] = ticket.itss_reassign_count + 1
+            if escalation:
+                facts["itss_escalation_count"] = ticket.itss_escalation_count + 1
+            if old_state and state != old_state:
+                facts.update(ticket._itss_stage_facts(old_state, now))
+            if facts:
+                ticket._itss_write_facts(facts)
+            if reassigned or escalation:
+                if ticket.itss_reassign_count == 3:
+                    ticket._itss_auto_escalate(1, self.env._("reassigned three times"))
+            if old_state and state != old_state and state == "closed":
+                if ticket.itss_close_origin not in ("duplicate", "alert", "rejected"):
+                    ticket._itss_schedule_followup()
+                ticket._itss_close_duplicates()
+
+    def _itss_stage_facts(self, old_state, now):
+        """SLA facts of moving from ``old_state`` to the ticket's state."""
+        self.ensure_one()
+        state = self.itss_state
+        policy = self.itss_sla_policy_id
+        facts = {"itss_progress_count": self.itss_progress_count + 1}
+        if old_state == "pending":
+            pause = self.itss_sla_pause_ids.filtered(lambda p: not p.date_end)[:1]
+            if pause:
+                minutes = policy._itss_working_minutes(pause.date_start, now) if policy else 0.0
+                pause.write({"date_end": now, "working_minutes": minutes})
+                facts["itss_paused_minutes"] = self.itss_paused_minutes + minutes
+        if state == "pending":
+            self.env["itss.sla.pause"].sudo().create(
+                {
+                    "ticket_id": self.id,
+                    "date_start": now,
+                    "wait_code_id": self.itss_wait_code_id.id,
+                }
+            )
+        if state in ("in_progress", "resolved") and not self.itss_first_response_date:
+            facts.update(self._itss_first_response_facts(now))
+        if state == "resolved":
+            paused = facts.get("itss_paused_minutes", self.itss_paused_minutes)
+            facts.update(
+                {
+                    "itss_resolve_minutes": max(
+                        (policy._itss_working_minutes(self.itss_logged_date, now) if policy else 0.0)
+                        - paused,
+                        0.0,
+                    ),
+                    "itss_resolve_breached": bool(
+                        self.itss_resolve_deadline and now > self.itss_resolve_deadline
+                    ),
+                    "itss_sla_at_risk": False,
+                    "itss_auto_close_date": now
+                    + timedelta(days=self.company_id.itss_auto_close_days),
+                    "itss_reminder_date": now + timedelta(days=1),
+                }
+            )
+        elif old_state == "resolved":
+            facts.update({"itss_auto_close_date": False, "itss_reminder_date": False})
+        if state in ITSS_TERMINAL_STATES:
+            facts.update(
+                {
+                    "itss_sla_at_risk": False,
+                    "itss_auto_close_date": False,
+                    "itss_reminder_date": False,
+                }
+            )
+        return facts
+
+    def _itss_first_response_facts(self, now):
+        policy = self.itss_sla_policy_id
+        return {
+            "itss_first_response_date": now,
+            "itss_response_minutes": policy._itss_working_minutes(self.itss_logged_date, now)
+            if policy
+            else 0.0,
+            "itss_response_breached": bool(
+                self.itss_response_deadline and now > self.itss_response_deadline
+            ),
+        }
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if (
+            len(self) == 1
+            and self.team_id.itss_tier
+            and self.itss_state
+            and self.itss_state not in ITSS_TERMINAL_STATES
+            and message.message_type in ("comment", "email")
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+        ):
+            self._itss_after_public_message(message)
+        return message
+
+    def _itss_after_public_message(self, message):
+        """A public reply is progress; an agent's first one is the first response; a
+        customer's reply to a resolved ticket stops the auto-close countdown."""
+        now = fields.Datetime.now()
+        author_users = message.author_id.user_ids
+        agent = author_users and not author_users[0].share
+        facts = {"itss_progress_count": self.itss_progress_count + 1}
+        if agent and not self.itss_first_response_date:
+            facts.update(self._itss_first_response_facts(now))
+        if not agent and self.itss_state == "resolved" and self.itss_auto_close_date:
+            facts["itss_auto_close_date"] = False
+            if self.user_id:
+                self.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=self.user_id.id,
+                    summary=self.env._("The customer replied to the resolved ticket"),
+                )
+        self._itss_write_facts(facts)
 
     def action_itss_assign(self):
         """Dispatch the ticket to its team / engineer (已派单)."""
@@ -569,3 +801,547 @@ class HelpdeskTicket(models.Model):
                         "itss_closure_code_id": ticket.itss_closure_code_id.id,
                     },
                 )
+
+    # ------------------------------------------------------------------------------
+    # SLA and escalation
+    # ------------------------------------------------------------------------------
+
+    @api.depends(
+        "itss_priority",
+        "team_id",
+        "category_id",
+        "company_id",
+        "itss_paused_minutes",
+        "itss_logged_date",
+    )
+    def _compute_itss_sla(self):
+        tickets = self.filtered(lambda t: t.team_id.itss_tier and t.itss_logged_date)
+        policies = self.env["itss.sla.policy"]._itss_find(tickets) if tickets else {}
+        for ticket in self:
+            policy = policies.get(ticket.id) or self.env["itss.sla.policy"]
+            ticket.itss_sla_policy_id = policy
+            if not policy:
+                ticket.update(dict.fromkeys(self._itss_sla_date_fields(), False))
+                continue
+            company = ticket.company_id
+            warn1 = company.itss_sla_warn_first_pct / 100.0
+            warn2 = company.itss_sla_warn_second_pct / 100.0
+            respond = policy.response_minutes
+            resolve = policy.resolve_hours * 60.0
+            paused = ticket.itss_paused_minutes
+            dates = policy._itss_add_minutes(
+                ticket.itss_logged_date,
+                [
+                    respond * warn1,
+                    respond * warn2,
+                    respond,
+                    resolve * warn1 + paused,
+                    resolve * warn2 + paused,
+                    resolve + paused,
+                ],
+            )
+            ticket.update(dict(zip(self._itss_sla_date_fields(), dates)))
+
+    @api.model
+    def _itss_sla_date_fields(self):
+        return [
+            "itss_response_warn_date",
+            "itss_response_warn2_date",
+            "itss_response_deadline",
+            "itss_resolve_warn_date",
+            "itss_resolve_warn2_date",
+            "itss_resolve_deadline",
+        ]
+
+    @api.depends(
+        "itss_state",
+        "itss_tier",
+        "itss_logged_date",
+        "itss_response_deadline",
+        "itss_resolve_deadline",
+        "itss_response_warn_date",
+        "itss_response_warn2_date",
+        "itss_resolve_warn_date",
+        "itss_resolve_warn2_date",
+        "itss_first_response_date",
+        "itss_resolved_date",
+        "itss_escalation_checked_date",
+        "itss_escalation_retry_date",
+        "itss_progress_count",
+        "itss_progress_notified",
+        "itss_dispatch_date",
+        "itss_priority",
+    )
+    def _compute_itss_next_action_date(self):
+        rules = self._itss_escalation_rules()
+        now = fields.Datetime.now()
+        for ticket in self:
+            checked = ticket._itss_checked_date()
+            due = [
+                moment
+                for moment, *_rest in ticket._itss_due_points(rules, checked, now)
+                if moment > checked
+            ]
+            moment = min(due) if due else False
+            retry = ticket.itss_escalation_retry_date
+            if moment and retry and retry > moment:
+                moment = retry
+            ticket.itss_next_action_date = moment
+
+    @api.depends(
+        "itss_logged_date",
+        "itss_first_response_date",
+        "itss_resolved_date",
+        "itss_sla_pause_ids",
+        "itss_escalation_log_ids",
+        "itss_response_deadline",
+        "itss_resolve_deadline",
+    )
+    def _compute_itss_sla_timeline(self):
+        kinds = dict(self.env["itss.escalation.log"]._fields["kind"]._description_selection(self.env))
+        channels = dict(
+            self.env["itss.escalation.log"]._fields["channel"]._description_selection(self.env)
+        )
+        for ticket in self:
+            if not ticket.itss_sla_policy_id or not ticket.itss_logged_date:
+                ticket.itss_sla_timeline = False
+                continue
+            events = [(ticket.itss_logged_date, self.env._("Logged: SLA clocks started"))]
+            if ticket.itss_first_response_date:
+                events.append((ticket.itss_first_response_date, self.env._("First response")))
+            for pause in ticket.itss_sla_pause_ids:
+                events.append(
+                    (
+                        pause.date_start,
+                        self.env._("Paused: %(code)s", code=pause.wait_code_id.name),
+                    )
+                )
+                if pause.date_end:
+                    events.append(
+                        (
+                            pause.date_end,
+                            self.env._(
+                                "Resumed after %(minutes)s working minutes; deadline "
+                                "moved",
+                                minutes=round(pause.working_minutes),
+                            ),
+                        )
+                    )
+            for log in ticket.itss_escalation_log_ids:
+                if log.kind in ("sla_warning", "sla_breach"):
+                    events.append(
+                        (
+                            log.date,
+                            "%s (%s): %s"
+                            % (kinds[log.kind], channels[log.channel], log.note or ""),
+                        )
+                    )
+            if ticket.itss_resolved_date:
+                met = not ticket.itss_resolve_breached
+                events.append(
+                    (
+                        ticket.itss_resolved_date,
+                        self.env._("Resolved: resolution target met")
+                        if met
+                        else self.env._("Resolved: resolution target breached"),
+                    )
+                )
+            rows = "".join(
+                "<tr><td>%s</td><td>%s</td></tr>"
+                % (
+                    fields.Datetime.context_timestamp(ticket, moment).strftime("%Y-%m-%d %H:%M"),
+                    escape(text),
+                )
+                for moment, text in sorted(events, key=lambda e: e[0])
+            )
+            ticket.itss_sla_timeline = Markup(
+                '<table class="table table-sm o_itss_sla_timeline"><tbody>%s</tbody></table>'
+            ) % Markup(rows)
+
+    def _itss_checked_date(self):
+        """Due points at or before this moment have been handled."""
+        return self.itss_escalation_checked_date or (
+            self.itss_logged_date - timedelta(seconds=1)
+        )
+
+    def _itss_escalation_rules(self):
+        priorities = [p for p in set(self.mapped("itss_priority")) if p]
+        if not priorities:
+            return self.env["itss.escalation.rule"]
+        return self.env["itss.escalation.rule"].sudo().search(
+            [("company_id", "in", self.company_id.ids), ("priority", "in", priorities)]
+        )
+
+    def _itss_due_points(self, rules, checked, now):
+        """(moment, kind, rule, sequence) of the notifications due for this ticket:
+        every fixed point, and for periodic rules the latest period up to ``now`` and
+        the next one."""
+        self.ensure_one()
+        if (
+            not self.team_id.itss_tier
+            or self.itss_state in ITSS_TERMINAL_STATES
+            or not self.itss_state
+            or not self.itss_logged_date
+        ):
+            return []
+        start = self.itss_logged_date
+        resolved = self.itss_state == "resolved"
+        running = not resolved and self.itss_state != "pending"
+        points = []
+        for rule in rules:
+            if rule.company_id != self.company_id or rule.priority != self.itss_priority:
+                continue
+            if rule.trigger == "created":
+                points.append((start, "rule", rule, 0))
+            elif rule.trigger == "periodic" and not resolved:
+                period = timedelta(minutes=rule.minutes)
+                reached = int((now - start) / period) if now > start else 0
+                if reached:
+                    points.append((start + reached * period, "rule", rule, reached))
+                points.append((start + (reached + 1) * period, "rule", rule, reached + 1))
+                if self.itss_progress_count > self.itss_progress_notified:
+                    points.append((now, "progress", rule, self.itss_progress_count))
+            elif rule.trigger == "overdue" and running and self.itss_resolve_deadline:
+                moment = self.itss_resolve_deadline + timedelta(minutes=rule.minutes)
+                points.append((moment, "rule", rule, 0))
+            elif rule.trigger == "resolved" and resolved and self.itss_resolved_date:
+                points.append((self.itss_resolved_date, "rule", rule, 0))
+        if not self.itss_first_response_date and not resolved:
+            for moment, sequence in (
+                (self.itss_response_warn_date, 1),
+                (self.itss_response_warn2_date, 2),
+            ):
+                if moment:
+                    points.append((moment, "sla_warning", None, sequence))
+            if self.itss_response_deadline:
+                points.append((self.itss_response_deadline, "sla_breach", None, 1))
+            if self.itss_tier == "2" and self.itss_dispatch_date:
+                moment = self.itss_dispatch_date + timedelta(
+                    minutes=self.company_id.itss_l2_contact_minutes
+                )
+                points.append((moment, "watchdog", None, self.itss_escalation_count))
+        if running:
+            for moment, sequence in (
+                (self.itss_resolve_warn_date, 3),
+                (self.itss_resolve_warn2_date, 4),
+            ):
+                if moment:
+                    points.append((moment, "sla_warning", None, sequence))
+            if self.itss_resolve_deadline:
+                points.append((self.itss_resolve_deadline, "sla_breach", None, 2))
+        return points
+
+    def _itss_escalate(self, now, rules):
+        """Send every notification of this ticket due in (last check, ``now``]."""
+        self.ensure_one()
+        checked = self._itss_checked_date()
+        for moment, kind, rule, sequence in self._itss_due_points(rules, checked, now):
+            if kind == "progress" or checked < moment <= now:
+                self._itss_fire(kind, rule, sequence)
+        self.write(
+            {
+                "itss_escalation_checked_date": now,
+                "itss_escalation_retry_date": False,
+                "itss_progress_notified": self.itss_progress_count,
+            }
+        )
+
+    def _itss_fire(self, kind, rule, sequence):
+        """One due point: the notifications (and effects) it stands for."""
+        team = self.team_id
+        if kind in ("rule", "progress"):
+            recipient = rule._itss_recipient(self)
+            reason = (
+                self.env._("Progress on %(priority)s ticket", priority=self._itss_priority_label())
+                if kind == "progress"
+                else self.env._(
+                    "Escalation (%(rule)s)", rule=rule.name
+                )
+            )
+            for channel in rule._itss_channels():
+                self._itss_notify(kind, rule, sequence, channel, recipient, reason)
+        elif kind == "sla_warning":
+            target = (
+                self.env._("response") if sequence in (1, 2) else self.env._("resolution")
+            )
+            first = sequence in (1, 3)
+            company = self.company_id
+            pct = company.itss_sla_warn_first_pct if first else company.itss_sla_warn_second_pct
+            reason = self.env._(
+                "SLA at risk: %(pct)s%% of the %(target)s time used",
+                pct=pct,
+                target=target,
+            )
+            recipient = self.user_id if first else team.user_id
+            self._itss_notify(kind, None, sequence, "email", recipient, reason)
+            self.itss_sla_at_risk = True
+        elif kind == "sla_breach":
+            response = sequence == 1
+            reason = (
+                self.env._("SLA breached: no response by the deadline")
+                if response
+                else self.env._("SLA breached: not resolved by the deadline")
+            )
+            self.write(
+                {"itss_response_breached" if response else "itss_resolve_breached": True}
+            )
+            self._itss_notify(kind, None, sequence, "email", self.user_id | team.user_id, reason)
+            if not response:
+                self._itss_auto_escalate(2, self.env._("resolution deadline passed"))
+        elif kind == "watchdog":
+            reason = self.env._(
+                "No first response %(minutes)s minutes after dispatch to second line",
+                minutes=self.company_id.itss_l2_contact_minutes,
+            )
+            for channel in ("email", "sms"):
+                self._itss_notify(kind, None, sequence, channel, team.user_id, reason)
+
+    def _itss_auto_escalate(self, sequence, why):
+        """Automatic escalation: urgency high (if lower) and the incident manager told.
+        ``sequence`` 1: third reassignment, 2: resolution deadline passed."""
+        manager = self.team_id.itss_incident_manager_id
+        reason = self.env._("Automatic escalation: %(why)s", why=why)
+        if manager:
+            inserted = self._itss_notify(
+                "auto_escalation", None, sequence, "email", manager, reason
+            )
+        else:
+            inserted = self._itss_log("auto_escalation", None, sequence, "email", reason)
+        if inserted and self.itss_urgency in ("3", "4"):
+            self.itss_urgency = "2"
+            self.message_post(body=reason, subtype_xmlid="mail.mt_note")
+
+    def _itss_priority_label(self):
+        return dict(self._fields["itss_priority"]._description_selection(self.env)).get(
+            self.itss_priority, ""
+        )
+
+    def _itss_log(self, kind, rule, sequence, channel, note, partners=None):
+        """Insert the log row of a due point; False if it exists already (the unique
+        index decides, also against a concurrent transaction)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO itss_escalation_log
+                    (ticket_id, kind, rule_id, sequence, channel, date, note,
+                     create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """,
+                self.id,
+                kind,
+                rule.id if rule else None,
+                sequence,
+                channel,
+                fields.Datetime.now(),
+                note,
+                self.env.uid,
+                fields.Datetime.now(),
+                self.env.uid,
+                fields.Datetime.now(),
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return False
+        log = self.env["itss.escalation.log"].browse(row[0])
+        if partners:
+            log.sudo().partner_ids = partners
+        self.invalidate_recordset(["itss_escalation_log_ids"])
+        return log
+
+    def _itss_notify(self, kind, rule, sequence, channel, recipient, reason):
+        """Notify ``recipient`` (users or partners) once per due point and channel:
+        email (mail.mail), SMS (sms.sms) or a phone call activity."""
+        self.ensure_one()
+        users = recipient if recipient._name == "res.users" else self.env["res.users"]
+        partners = users.partner_id if users else recipient
+        if not partners:
+            return False
+        log = self._itss_log(kind, rule, sequence, channel, reason, partners)
+        if not log:
+            return False
+        if channel == "email":
+            template = self.env.ref("itss_incident.mail_template_itss_notification")
+            template.with_context(itss_reason=reason).send_mail(
+                self.id,
+                email_values={"recipient_ids": [(6, 0, partners.ids)]},
+            )
+        elif channel == "sms":
+            body = self.env._(
+                "[%(number)s] %(reason)s: %(name)s",
+                number=self.number,
+                reason=reason,
+                name=self.name,
+            )
+            self.sudo()._message_sms(body, partner_ids=partners.ids)
+        elif channel == "call":
+            callers = users or self.team_id.itss_incident_manager_id or self.team_id.user_id
+            for user in callers:
+                self.sudo().activity_schedule(
+                    "mail.mail_activity_data_call",
+                    user_id=user.id,
+                    summary=self.env._(
+                        "Call %(who)s: %(reason)s", who=", ".join(partners.mapped("name")), reason=reason
+                    ),
+                )
+        return log
+
+    @api.model
+    def _cron_itss_escalate(self, batch_size=100):
+        """Escalation matrix, SLA warnings and breaches, automatic escalation and the
+        second line watchdog, for the tickets that are due now."""
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM helpdesk_ticket
+                WHERE itss_next_action_date <= %s
+                ORDER BY id
+                LIMIT %s
+                FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                now,
+                batch_size + 1,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        tickets = self.browse(ids[:batch_size])
+        rules = tickets._itss_escalation_rules()
+        done = 0
+        for ticket in tickets:
+            try:
+                with self.env.cr.savepoint():
+                    ticket._itss_escalate(now, rules)
+                done += 1
+            except Exception:
+                _logger.exception("ITSS escalation of ticket %s failed", ticket.number)
+                ticket.itss_escalation_retry_date = now + timedelta(minutes=15)
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=max(len(ids) - batch_size, 0)
+        )
+
+    @api.model
+    def _cron_itss_auto_close(self, batch_size=100):
+        """Close resolved tickets whose confirmation period passed without a customer
+        reply; remind the service desk daily of the others."""
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM helpdesk_ticket
+                WHERE itss_state = 'resolved'
+                  AND (itss_auto_close_date <= %s OR itss_reminder_date <= %s)
+                ORDER BY id
+                LIMIT %s
+                FOR NO KEY UPDATE SKIP LOCKED
+                """,
+                now,
+                now,
+                batch_size + 1,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        done = 0
+        for ticket in self.browse(ids[:batch_size]):
+            try:
+                with self.env.cr.savepoint():
+                    if ticket.itss_auto_close_date and ticket.itss_auto_close_date <= now:
+                        ticket._itss_auto_close()
+                    else:
+                        ticket._itss_remind_desk(now)
+                done += 1
+            except Exception:
+                _logger.exception("ITSS auto-close of ticket %s failed", ticket.number)
+                ticket.write({"itss_auto_close_date": False, "itss_reminder_date": now + timedelta(days=1)})
+        self.env["ir.cron"]._notify_progress(
+            done=done, remaining=max(len(ids) - batch_size, 0)
+        )
+
+    def _itss_auto_close(self):
+        self.ensure_one()
+        days = self.company_id.itss_auto_close_days
+        self._itss_move_to(
+            "closed",
+            {
+                "itss_close_origin": "auto",
+                "itss_closure_code_id": self.env.ref(
+                    "itss_incident.closure_code_auto_closed"
+                ).id,
+            },
+        )
+        self.message_post(
+            body=self.env._(
+                "Closed automatically: no reply from the customer %(days)s days after "
+                "the resolution.",
+                days=days,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _itss_remind_desk(self, now):
+        self.ensure_one()
+        user = self._itss_desk_user()
+        if user:
+            self.activity_schedule(
+                "itss_incident.mail_act_itss_confirm",
+                user_id=user.id,
+                date_deadline=fields.Date.context_today(self),
+            )
+        self.itss_reminder_date = now + timedelta(days=1)
+
+    def _itss_desk_user(self):
+        """Who confirms and follows up for the service desk: the team leader, else the
+        incident manager, else the assignee."""
+        team = self.team_id
+        return (team.user_id or team.itss_incident_manager_id or self.user_id)[:1]
+
+    def _itss_schedule_followup(self):
+        """The follow-up visit (回访), due 3 working days after closing."""
+        for ticket in self:
+            user = ticket._itss_desk_user()
+            if not user:
+                continue
+            calendar = ticket.company_id.resource_calendar_id
+            now = fields.Datetime.now()
+            due = calendar.plan_days(4, now, compute_leaves=True) if calendar else False
+            ticket.activity_schedule(
+                "itss_incident.mail_act_itss_followup",
+                user_id=user.id,
+                date_deadline=(due or now + timedelta(days=3)).date(),
+            )
+
+    def action_itss_escalate(self):
+        """Functional escalation: hand the ticket to the next tier's team."""
+        for ticket in self:
+            target = ticket.team_id.itss_escalation_team_id
+            if not target:
+                raise UserError(
+                    self.env._(
+                        "Team %(team)s has no escalation team.", team=ticket.team_id.display_name
+                    )
+                )
+            if ticket.itss_state not in ("new", "assigned", "in_progress"):
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s can be escalated only while it is logged, "
+                        "dispatched or in progress.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            vals = {"team_id": target.id, "user_id": False}
+            ticket.with_context(itss_functional_escalation=True).write(vals)
+            if ticket.itss_state != "assigned":
+                ticket._itss_move_to("assigned")
+            ticket.message_post(
+                body=self.env._(
+                    "Escalated to %(team)s (tier %(tier)s).",
+                    team=target.display_name,
+                    tier=target.itss_tier,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return True

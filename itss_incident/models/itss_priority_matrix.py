@@ -84,22 +84,3 @@ class ItssPriorityMatrix(models.Model):
             (cell.company_id.id, cell.impact, cell.urgency): cell.priority
             for cell in cells
         }
-
-    @api.model
-    def _itss_copy_to_company(self, company):
-        """Give ``company`` a copy of the main company's matrix (if it has none)."""
-        if self.sudo().search_count([("company_id", "=", company.id)], limit=1):
-            return
-        source = self.env.ref("base.main_company", raise_if_not_found=False)
-        cells = self.sudo().search([("company_id", "=", source.id)]) if source else []
-        self.sudo().create(
-            [
-                {
-                    "company_id": company.id,
-                    "impact": cell.impact,
-                    "urgency": cell.urgency,
-                    "priority": cell.priority,
-                }
-                for cell in cells
-            ]
-        )

@@ -4,6 +4,9 @@ from odoo import api, fields, models
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    # Shipped configuration rows of the main company that a new company gets a copy of.
+    _itss_company_models = ("itss.priority.matrix", "itss.sla.policy", "itss.escalation.rule")
+
     itss_major_priority = fields.Selection(
         [("1", "P1 only"), ("2", "P1 and P2"), ("0", "None")],
         string="Major Incident Priority",
@@ -12,11 +15,62 @@ class ResCompany(models.Model):
         help="Tickets of this priority or higher are major incidents and start the "
         "major incident process.",
     )
+    itss_auto_close_days = fields.Integer(
+        string="Auto-close After (days)",
+        default=3,
+        help="Resolved tickets without a reply from the customer close automatically "
+        "after this many days.",
+    )
+    itss_l2_contact_minutes = fields.Integer(
+        string="Second Line Contact (minutes)",
+        default=20,
+        help="A ticket dispatched to a second line team without a first response after "
+        "this many minutes notifies the team leader.",
+    )
+    itss_sla_warn_first_pct = fields.Integer(
+        string="First SLA Warning (%)",
+        default=50,
+        help="Share of an SLA target used when the assignee is warned.",
+    )
+    itss_sla_warn_second_pct = fields.Integer(
+        string="Second SLA Warning (%)",
+        default=75,
+        help="Share of an SLA target used when the team leader is warned.",
+    )
+
+    _sql_constraints = [
+        (
+            "itss_sla_warn_pct",
+            "CHECK(itss_sla_warn_first_pct > 0 AND itss_sla_warn_first_pct "
+            "< itss_sla_warn_second_pct AND itss_sla_warn_second_pct < 100)",
+            "SLA warnings: 0 < first warning < second warning < 100 percent.",
+        ),
+        (
+            "itss_positive_delays",
+            "CHECK(itss_auto_close_days > 0 AND itss_l2_contact_minutes > 0)",
+            "The auto-close delay and the second line contact time must be positive.",
+        ),
+    ]
 
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)
-        matrix = self.env["itss.priority.matrix"]
-        for company in companies:
-            matrix._itss_copy_to_company(company)
+        companies._itss_copy_company_data()
         return companies
+
+    def _itss_copy_company_data(self):
+        """Give each company without them a copy of the shipped priority matrix, SLA
+        policies and escalation rules (the main company's rows from our data)."""
+        source = self.env.ref("base.main_company", raise_if_not_found=False)
+        for model_name in self._itss_company_models:
+            model = self.env[model_name].sudo().with_context(active_test=False)
+            shipped = self.env["ir.model.data"].sudo().search(
+                [("module", "=", "itss_incident"), ("model", "=", model_name)]
+            )
+            rows = model.browse(shipped.mapped("res_id")).exists()
+            rows = rows.filtered(lambda r, s=source: r.company_id == s)
+            for company in self - source:
+                if model.search_count([("company_id", "=", company.id)], limit=1):
+                    continue
+                for row in rows:
+                    row.copy({"company_id": company.id})

@@ -7,3 +7,15 @@ class ResConfigSettings(models.TransientModel):
     itss_major_priority = fields.Selection(
         related="company_id.itss_major_priority", readonly=False
     )
+    itss_auto_close_days = fields.Integer(
+        related="company_id.itss_auto_close_days", readonly=False
+    )
+    itss_l2_contact_minutes = fields.Integer(
+        related="company_id.itss_l2_contact_minutes", readonly=False
+    )
+    itss_sla_warn_first_pct = fields.Integer(
+        related="company_id.itss_sla_warn_first_pct", readonly=False
+    )
+    itss_sla_warn_second_pct = fields.Integer(
+        related="company_id.itss_sla_warn_second_pct", readonly=False
+    )

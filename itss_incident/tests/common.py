@@ -87,6 +87,44 @@ class ItssCase(BaseCommon):
             }
         )
         cls.customer = Partner.create({"name": "Test plain customer"})
+        cls.calendar = cls.env["resource.calendar"].create(
+            {
+                "name": "Test Mon-Fri 08:30-17:30 Shanghai",
+                "tz": "Asia/Shanghai",
+                "attendance_ids": [(5, 0, 0)]
+                + [
+                    (0, 0, {"name": f"{day} {period}", "dayofweek": str(day),
+                            "hour_from": start, "hour_to": end, "day_period": period})
+                    for day in range(5)
+                    for start, end, period in ((8.5, 12.0, "morning"), (13.0, 17.5, "afternoon"))
+                ],
+            }
+        )
+        # a public holiday: Thursday 2026-12-31 (local time)
+        cls.env["resource.calendar.leaves"].create(
+            {
+                "name": "Test New Year's Eve",
+                "calendar_id": cls.calendar.id,
+                "date_from": "2026-12-30 16:00:00",
+                "date_to": "2026-12-31 15:59:59",
+            }
+        )
+        Policy = cls.env["itss.sla.policy"]
+        Policy.search([("company_id", "=", cls.env.company.id)]).active = False
+        cls.policies = {
+            priority: Policy.create(
+                {
+                    "name": f"Test P{priority}",
+                    "priority": priority,
+                    "response_minutes": response,
+                    "resolve_hours": resolve,
+                    "calendar_id": cls.calendar.id,
+                }
+            )
+            for priority, response, resolve in (
+                ("1", 10, 2), ("2", 20, 5), ("3", 30, 8), ("4", 60, 24)
+            )
+        }
         cls.wait_code = cls.env.ref("itss_incident.wait_code_vendor")
         cls.code_resolved = cls.env.ref("itss_incident.closure_code_resolved")
 

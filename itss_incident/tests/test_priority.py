@@ -127,6 +127,12 @@ class TestPriority(ItssCase):
         self.assertEqual(len(cells), 16)
         got = {(c.impact, c.urgency): c.priority for c in cells}
         self.assertEqual(got, {(i, u): p for i, row in MATRIX.items() for u, p in row.items()})
+        rules = self.env["itss.escalation.rule"].search([("company_id", "=", company.id)])
+        self.assertEqual(len(rules), 19, "the ITSS escalation timetable")
+        policies = self.env["itss.sla.policy"].with_context(active_test=False).search(
+            [("company_id", "=", company.id)]
+        )
+        self.assertEqual(sorted(policies.mapped("priority")), ["1", "2", "3", "4"])
 
     def test_major_priority_setting(self):
         self.assertEqual(self.env.company.itss_major_priority, "2")

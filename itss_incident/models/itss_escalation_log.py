@@ -1,0 +1,48 @@
+from odoo import fields, models
+
+KIND_SELECTION = [
+    ("rule", "Escalation rule"),
+    ("progress", "Progress notice"),
+    ("sla_warning", "SLA warning"),
+    ("sla_breach", "SLA breach"),
+    ("watchdog", "No response from second line"),
+    ("auto_escalation", "Automatic escalation"),
+    ("communication", "Communication"),
+]
+
+
+class ItssEscalationLog(models.Model):
+    """Every notification sent for a ticket: one row per due point and channel.
+
+    A unique index on (ticket, kind, rule or none, sequence, channel) makes sure that
+    nothing fires twice for the same due point, whatever runs twice or at once: the row
+    is written in the transaction that queues the mail, SMS or activity.
+    """
+
+    _name = "itss.escalation.log"
+    _description = "ITSS Escalation Log"
+    _order = "date desc, id desc"
+
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id", store=True)
+    kind = fields.Selection(KIND_SELECTION, required=True)
+    rule_id = fields.Many2one("itss.escalation.rule", ondelete="restrict", index="btree_not_null")
+    sequence = fields.Integer(
+        required=True, default=0, help="Which due point of the kind (period, target...)."
+    )
+    channel = fields.Selection(
+        [("email", "Email"), ("sms", "SMS"), ("call", "Phone call")], required=True
+    )
+    partner_ids = fields.Many2many("res.partner", string="Recipients")
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    note = fields.Char()
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS itss_escalation_log_due_point_uniq
+            ON itss_escalation_log (ticket_id, kind, COALESCE(rule_id, 0), sequence, channel)
+            """
+        )

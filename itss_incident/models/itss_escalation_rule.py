@@ -1,0 +1,98 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .itss_priority_matrix import PRIORITY_SELECTION
+
+ROLE_SELECTION = [
+    ("project_manager", "Project manager"),
+    ("director", "Department director"),
+    ("leader", "Company leadership"),
+    ("business", "Business contact"),
+    ("incident_manager", "Incident manager"),
+]
+# team field naming the person of each role
+ROLE_FIELDS = {
+    "project_manager": "itss_project_manager_id",
+    "director": "itss_director_id",
+    "leader": "itss_leader_id",
+    "business": "itss_business_contact_id",
+    "incident_manager": "itss_incident_manager_id",
+}
+
+
+class ItssEscalationRule(models.Model):
+    """One line of the hierarchical escalation matrix (管理升级)."""
+
+    _name = "itss.escalation.rule"
+    _description = "ITSS Escalation Rule"
+    _order = "company_id, priority, trigger, minutes, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True)
+    trigger = fields.Selection(
+        [
+            ("created", "Within minutes of logging"),
+            ("periodic", "Every period until resolved"),
+            ("overdue", "Minutes past the resolution deadline"),
+            ("resolved", "Within minutes after resolution"),
+        ],
+        required=True,
+    )
+    minutes = fields.Integer(
+        required=True,
+        help="Created and resolved: the notice is due within these minutes. Periodic: "
+        "the period. Overdue: how long after the resolution deadline.",
+    )
+    role = fields.Selection(ROLE_SELECTION, required=True)
+    notify_email = fields.Boolean(string="Email")
+    notify_sms = fields.Boolean(string="SMS")
+    notify_call = fields.Boolean(
+        string="Phone Call", help="Schedules a phone call activity for the person."
+    )
+
+    _sql_constraints = [
+        ("minutes_positive", "CHECK(minutes > 0)", "The minutes of a rule must be positive."),
+    ]
+
+    @api.depends("priority", "trigger", "minutes", "role")
+    def _compute_name(self):
+        triggers = dict(self._fields["trigger"]._description_selection(self.env))
+        roles = dict(self._fields["role"]._description_selection(self.env))
+        for rule in self:
+            rule.name = self.env._(
+                "P%(priority)s, %(trigger)s (%(minutes)s min): %(role)s",
+                priority=rule.priority or "",
+                trigger=triggers.get(rule.trigger, ""),
+                minutes=rule.minutes,
+                role=roles.get(rule.role, ""),
+            )
+
+    @api.constrains("notify_email", "notify_sms", "notify_call")
+    def _check_channel(self):
+        for rule in self:
+            if not (rule.notify_email or rule.notify_sms or rule.notify_call):
+                raise ValidationError(
+                    self.env._("Escalation rule %(rule)s notifies through no channel.", rule=rule.name)
+                )
+
+    def _itss_channels(self):
+        self.ensure_one()
+        return [
+            channel
+            for channel, flag in (
+                ("email", self.notify_email),
+                ("sms", self.notify_sms),
+                ("call", self.notify_call),
+            )
+            if flag
+        ]
+
+    def _itss_recipient(self, ticket):
+        """The res.users or res.partner of the rule's role for ``ticket``."""
+        self.ensure_one()
+        return ticket.team_id[ROLE_FIELDS[self.role]]

@@ -1,0 +1,137 @@
+from datetime import timedelta
+
+from pytz import utc
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .itss_priority_matrix import PRIORITY_SELECTION
+
+
+class ItssSlaPolicy(models.Model):
+    """Response and resolution targets for the tickets of one priority, optionally
+    only for some teams and/or categories, in the working time of a calendar."""
+
+    _name = "itss.sla.policy"
+    _description = "ITSS SLA Policy"
+    _order = "company_id, priority, sequence, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True)
+    team_ids = fields.Many2many(
+        "helpdesk.ticket.team",
+        string="Teams",
+        help="Only for tickets of these teams; empty: every team.",
+    )
+    category_ids = fields.Many2many(
+        "helpdesk.ticket.category",
+        string="Categories",
+        help="Only for tickets of these categories; empty: every category.",
+    )
+    response_minutes = fields.Integer(
+        required=True, help="Working minutes from logging to the first response."
+    )
+    resolve_hours = fields.Float(
+        required=True, help="Working hours from logging to resolution (pauses excluded)."
+    )
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        check_company=True,
+        help="Targets count the working time of this calendar, in its time zone, "
+        "without its leaves and public holidays. Empty: around the clock (24x7).",
+    )
+
+    _sql_constraints = [
+        ("response_positive", "CHECK(response_minutes > 0)", "The response target must be positive."),
+        ("resolve_positive", "CHECK(resolve_hours > 0)", "The resolution target must be positive."),
+    ]
+
+    @api.constrains("response_minutes", "resolve_hours")
+    def _check_targets(self):
+        for policy in self:
+            if policy.response_minutes > policy.resolve_hours * 60:
+                raise ValidationError(
+                    self.env._(
+                        "SLA policy %(policy)s: the response target cannot be longer "
+                        "than the resolution target.",
+                        policy=policy.name,
+                    )
+                )
+
+    @api.model
+    def _itss_find(self, tickets):
+        """{ticket id: the most specific active policy for the ticket's company and
+        priority}: team and category > team > category > company-wide."""
+        policies = self.sudo().search(
+            [
+                ("company_id", "in", tickets.company_id.ids),
+                ("priority", "in", [p for p in set(tickets.mapped("itss_priority")) if p]),
+            ]
+        )
+        result = {}
+        for ticket in tickets:
+            best, best_rank = self.browse(), None
+            for policy in policies:
+                if (
+                    policy.company_id != ticket.company_id
+                    or policy.priority != ticket.itss_priority
+                    or policy.team_ids and ticket.team_id not in policy.team_ids
+                    or policy.category_ids and ticket.category_id not in policy.category_ids
+                ):
+                    continue
+                rank = (not policy.team_ids, not policy.category_ids, policy.sequence, policy.id)
+                if best_rank is None or rank < best_rank:
+                    best, best_rank = policy, rank
+            result[ticket.id] = best.sudo(False)
+        return result
+
+    # Working time arithmetic, in UTC naive datetimes as stored by the ORM.
+
+    def _itss_add_minutes(self, start, offsets):
+        """``start`` plus each of ``offsets`` (minutes) of working time of the policy's
+        calendar, in its time zone and without its leaves (24x7 without a calendar),
+        rounded to the second. One interval computation serves all offsets."""
+        self.ensure_one()
+        if not self.calendar_id:
+            return [_round_second(start + timedelta(minutes=m)) for m in offsets]
+        start_aware = start.replace(tzinfo=utc)
+        order = sorted(range(len(offsets)), key=lambda i: offsets[i])
+        result = [False] * len(offsets)
+        done_minutes, pending = 0.0, list(order)
+        window = timedelta(days=14)
+        for n in range(100):
+            begin = start_aware + window * n
+            intervals = self.calendar_id._work_intervals_batch(begin, begin + window)[False]
+            for int_start, int_stop, _meta in intervals:
+                length = (int_stop - int_start).total_seconds() / 60.0
+                while pending and offsets[pending[0]] - done_minutes <= length:
+                    index = pending.pop(0)
+                    moment = int_start + timedelta(minutes=offsets[index] - done_minutes)
+                    result[index] = _round_second(moment.astimezone(utc).replace(tzinfo=None))
+                done_minutes += length
+                if not pending:
+                    return result
+        return result
+
+    def _itss_working_minutes(self, start, end):
+        """Working minutes between ``start`` and ``end`` (0 if ``end`` is earlier)."""
+        self.ensure_one()
+        if not start or not end or end <= start:
+            return 0.0
+        if not self.calendar_id:
+            return (end - start).total_seconds() / 60.0
+        hours = self.calendar_id.get_work_hours_count(start, end, compute_leaves=True)
+        return round(hours * 60.0, 4)
+
+
+def _round_second(dt):
+    if dt.microsecond >= 500000:
+        dt += timedelta(seconds=1)
+    return dt.replace(microsecond=0)

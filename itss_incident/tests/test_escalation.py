@@ -1,0 +1,359 @@
+from datetime import timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+
+from .common import ItssCase
+from .test_sla import local
+
+
+class EscalationCase(ItssCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pm = cls._user("itss_pm", "Project Manager", "+86 138 0000 0001")
+        cls.director = cls._user("itss_director", "Director", "+86 138 0000 0002")
+        cls.leader = cls._user("itss_leader", "Leader", "+86 138 0000 0003")
+        cls.team_leader = cls._user("itss_team_leader", "Team Leader", "+86 138 0000 0004")
+        for team in (cls.team_l1, cls.team_l2):
+            team.write(
+                {
+                    "itss_project_manager_id": cls.pm.id,
+                    "itss_director_id": cls.director.id,
+                    "itss_leader_id": cls.leader.id,
+                    "itss_incident_manager_id": cls.manager.id,
+                    "user_id": cls.team_leader.id,
+                }
+            )
+        cls.team_l1.user_ids = [(4, cls.team_leader.id)]
+        cls.team_l2.user_ids = [(4, cls.team_leader.id)]
+        cls.Ticket = cls.env["helpdesk.ticket"]
+        cls.Log = cls.env["itss.escalation.log"]
+
+    @classmethod
+    def _user(cls, login, name, mobile):
+        user = cls.env["res.users"].create(
+            {
+                "login": login,
+                "name": name,
+                "email": f"{login}@example.com",
+                "groups_id": [(6, 0, [cls.env.ref("itss_incident.group_itss_engineer").id])],
+            }
+        )
+        user.partner_id.mobile = mobile
+        return user
+
+    def _log_ticket(self, when, **vals):
+        with freeze_time(when):
+            ticket = self._ticket(**vals)
+            ticket.flush_recordset()
+        return ticket
+
+    def _cron(self, when):
+        with freeze_time(when):
+            self.Ticket._cron_itss_escalate()
+            self.env.flush_all()
+
+    def _logs(self, ticket, **domain):
+        return self.Log.search(
+            [("ticket_id", "=", ticket.id)] + [(k, "=", v) for k, v in domain.items()]
+        )
+
+    def _sms(self, ticket):
+        return self.env["sms.sms"].search([("mail_message_id.res_id", "=", ticket.id),
+                                           ("mail_message_id.model", "=", "helpdesk.ticket")])
+
+
+class TestEscalationMatrix(EscalationCase):
+    def test_p1_created_rules_fire_once(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._log_ticket(start, itss_impact="1", itss_urgency="1")
+        self.assertEqual(ticket.itss_next_action_date, start)
+        self._cron(start + timedelta(minutes=1))
+        rules = self._logs(ticket, kind="rule")
+        # PM, director and leader by SMS and phone
+        self.assertEqual(len(rules), 6)
+        self.assertEqual(set(rules.mapped("channel")), {"sms", "call"})
+        self.assertEqual(
+            set(rules.partner_ids.ids),
+            {self.pm.partner_id.id, self.director.partner_id.id, self.leader.partner_id.id},
+        )
+        sms = self._sms(ticket)
+        self.assertEqual(len(sms), 3)
+        self.assertEqual(set(sms.mapped("number")),
+                         {"+86 138 0000 0001", "+86 138 0000 0002", "+86 138 0000 0003"})
+        calls = ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+        )
+        self.assertEqual(set(calls.mapped("user_id").ids), {self.pm.id, self.director.id, self.leader.id})
+        # run twice, and again later: nothing new
+        self._cron(start + timedelta(minutes=1))
+        self._cron(start + timedelta(minutes=5))
+        self.assertEqual(len(self._logs(ticket, kind="rule")), 6)
+        self.assertEqual(len(self._sms(ticket)), 3)
+
+    def test_p1_periodic_every_30_minutes(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._log_ticket(start, itss_impact="1", itss_urgency="1")
+        self._cron(start + timedelta(minutes=1))
+        self.assertEqual(ticket.itss_next_action_date, start + timedelta(minutes=5),
+                         "next: the 50% response warning")
+        self._cron(start + timedelta(minutes=30))
+        periodic = self._logs(ticket, kind="rule", sequence=1)
+        self.assertEqual(len(periodic), 3, "PM, D, L by SMS after 30 minutes")
+        self._cron(start + timedelta(minutes=45))
+        self.assertFalse(self._logs(ticket, kind="rule", sequence=2))
+        # a cron that was down for two periods sends the latest period only
+        self._cron(start + timedelta(minutes=95))
+        self.assertFalse(self._logs(ticket, kind="rule", sequence=2))
+        self.assertEqual(len(self._logs(ticket, kind="rule", sequence=3)), 3)
+
+    def test_progress_fires_periodic_rules_once_more(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._log_ticket(start, itss_impact="1", itss_urgency="1")
+        self._cron(start + timedelta(minutes=1))
+        with freeze_time(start + timedelta(minutes=3)):
+            ticket.with_user(self.engineer).action_itss_accept()
+            ticket.flush_recordset()
+        self.assertLessEqual(ticket.itss_next_action_date, start + timedelta(minutes=3))
+        self._cron(start + timedelta(minutes=4))
+        progress = self._logs(ticket, kind="progress")
+        self.assertEqual(len(progress), 3)
+        self.assertEqual(set(progress.mapped("sequence")), {ticket.itss_progress_count})
+        self._cron(start + timedelta(minutes=5))
+        self.assertEqual(len(self._logs(ticket, kind="progress")), 3)
+
+    def test_p2_created_and_resolved(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._log_ticket(start, itss_impact="2", itss_urgency="2")
+        self._cron(start + timedelta(minutes=1))
+        created = self._logs(ticket, kind="rule")
+        self.assertEqual(sorted(created.mapped("channel")), ["call", "sms", "sms"])
+        with freeze_time(start + timedelta(minutes=40)):
+            ticket.action_itss_accept()
+            ticket.write(self._requirements("resolved"))
+            ticket.action_itss_resolve()
+            ticket.flush_recordset()
+        self._cron(start + timedelta(minutes=41))
+        resolved = self._logs(ticket, kind="rule").filtered(lambda l: l.rule_id.trigger == "resolved")
+        self.assertEqual(len(resolved), 2, "PM and D by SMS")
+        self._cron(start + timedelta(minutes=120))
+        self.assertFalse(
+            self._logs(ticket, kind="rule").filtered(lambda l: l.rule_id.trigger == "periodic"),
+            "periodic rules stop at resolution",
+        )
+
+    def test_p3_overdue_phone_call(self):
+        start = local("2026-11-20 09:00")
+        # already of high urgency: the breach's automatic escalation keeps it P3
+        ticket = self._log_ticket(start, itss_impact="4", itss_urgency="2", user_id=self.engineer.id)
+        self.assertEqual(ticket.itss_priority, "3")
+        deadline = ticket.itss_resolve_deadline
+        self._cron(deadline + timedelta(minutes=59))
+        self.assertFalse(self._logs(ticket, kind="rule", channel="call"))
+        self._cron(deadline + timedelta(minutes=61))
+        self.assertEqual(len(self._logs(ticket, kind="rule", channel="call")), 1)
+
+
+class TestSlaNotifications(EscalationCase):
+    def test_response_warnings_and_breach(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._log_ticket(start, user_id=self.engineer.id)  # P4: 60 min
+        mails_before = self.env["mail.mail"].search_count([])
+        self._cron(start + timedelta(minutes=29))
+        self.assertFalse(self._logs(ticket, kind="sla_warning"))
+        self._cron(start + timedelta(minutes=30))
+        first = self._logs(ticket, kind="sla_warning", sequence=1)
+        self.assertEqual(first.partner_ids, self.engineer.partner_id)
+        self.assertTrue(ticket.itss_sla_at_risk)
+        self._cron(start + timedelta(minutes=45))
+        second = self._logs(ticket, kind="sla_warning", sequence=2)
+        self.assertEqual(second.partner_ids, self.team_leader.partner_id)
+        self._cron(start + timedelta(minutes=61))
+        self.assertTrue(ticket.itss_response_breached)
+        breach = self._logs(ticket, kind="sla_breach", sequence=1)
+        self.assertEqual(breach.partner_ids, self.engineer.partner_id | self.team_leader.partner_id)
+        mails = self.env["mail.mail"].search([], order="id desc", limit=3)
+        self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 3)
+        self.assertIn(ticket.number, mails[0].subject)
+        self.assertEqual(mails[0].recipient_ids, self.engineer.partner_id | self.team_leader.partner_id)
+        # each once
+        self._cron(start + timedelta(minutes=62))
+        self.assertEqual(len(self._logs(ticket, kind="sla_warning")), 2)
+        self.assertEqual(len(self._logs(ticket, kind="sla_breach")), 1)
+
+    def test_resolution_breach_escalates_automatically(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._log_ticket(start, user_id=self.engineer.id, itss_impact="3", itss_urgency="3")
+        with freeze_time(start + timedelta(minutes=5)):
+            ticket.action_itss_accept()
+        self._cron(ticket.itss_resolve_deadline + timedelta(minutes=1))
+        self.assertTrue(ticket.itss_resolve_breached)
+        self.assertEqual(ticket.itss_urgency, "2", "raised to high")
+        self.assertEqual(ticket.itss_priority, "2")
+        auto = self._logs(ticket, kind="auto_escalation")
+        self.assertEqual(auto.partner_ids, self.manager.partner_id)
+
+    def test_three_reassignments_escalate(self):
+        ticket = self._ticket("in_progress", user_id=self.engineer.id)
+        ticket.user_id = self.agent
+        ticket.user_id = self.team_leader
+        self.assertEqual(ticket.itss_urgency, "3")
+        ticket.write({"user_id": self.engineer.id, "team_id": self.team_l2.id})
+        self.assertEqual(ticket.itss_reassign_count, 3, "user and team in one write: once")
+        self.assertEqual(ticket.itss_urgency, "2")
+        self.assertEqual(len(self._logs(ticket, kind="auto_escalation")), 1)
+
+    def test_functional_escalation(self):
+        ticket = self._ticket("in_progress", user_id=self.engineer.id)
+        ticket.action_itss_escalate()
+        self.assertEqual(ticket.team_id, self.team_l2)
+        self.assertEqual(ticket.itss_state, "assigned")
+        self.assertFalse(ticket.user_id)
+        self.assertEqual(ticket.itss_escalation_count, 1)
+        self.assertEqual(ticket.itss_reassign_count, 1)
+        with self.assertRaisesRegex(UserError, "no escalation team"):
+            ticket.action_itss_escalate()
+
+    def test_second_line_watchdog(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._log_ticket(start, team_id=self.team_l2.id)
+        self._cron(start + timedelta(minutes=19))
+        self.assertFalse(self._logs(ticket, kind="watchdog"))
+        self._cron(start + timedelta(minutes=21))
+        watchdog = self._logs(ticket, kind="watchdog")
+        self.assertEqual(sorted(watchdog.mapped("channel")), ["email", "sms"])
+        self.assertEqual(watchdog.partner_ids, self.team_leader.partner_id)
+        self._cron(start + timedelta(minutes=40))
+        self.assertEqual(len(self._logs(ticket, kind="watchdog")), 2)
+
+
+class TestCronRobustness(EscalationCase):
+    def test_idle_cron_is_cheap(self):
+        self.env.flush_all()
+        with freeze_time(local("2026-11-20 09:00")), self.assertQueryCount(5):
+            self.Ticket._cron_itss_escalate()
+
+    def test_unique_key_forbids_a_second_effect(self):
+        ticket = self._ticket()
+        first = ticket._itss_log("sla_breach", None, 1, "email", "x")
+        second = ticket._itss_log("sla_breach", None, 1, "email", "x")
+        self.assertTrue(first)
+        self.assertFalse(second)
+
+    def test_crash_in_the_middle_of_a_batch(self):
+        start = local("2026-11-20 09:00")
+        tickets = [
+            self._log_ticket(start, itss_impact="1", itss_urgency="1") for _i in range(3)
+        ]
+        broken = tickets[1]
+        original = type(self.Ticket)._itss_fire
+
+        def fire(record, kind, rule, sequence):
+            if record == broken:
+                raise RuntimeError("SMS gateway exploded")
+            return original(record, kind, rule, sequence)
+
+        with patch.object(type(self.Ticket), "_itss_fire", fire), \
+                patch("odoo.addons.itss_incident.models.helpdesk_ticket._logger"):
+            self._cron(start + timedelta(minutes=1))
+        self.assertEqual(len(self._logs(tickets[0], kind="rule")), 6)
+        self.assertEqual(len(self._logs(tickets[2], kind="rule")), 6)
+        self.assertFalse(self._logs(broken, kind="rule"), "rolled back: nothing half sent")
+        self.assertEqual(broken.itss_escalation_retry_date, start + timedelta(minutes=16))
+        self._cron(start + timedelta(minutes=5))
+        self.assertFalse(self._logs(broken, kind="rule"), "skipped until the retry")
+        self._cron(start + timedelta(minutes=16))
+        self.assertEqual(len(self._logs(broken, kind="rule")), 6, "nothing lost")
+        self.assertEqual(len(self._logs(tickets[0], kind="rule")), 6, "nothing twice")
+
+    def test_batches_report_progress(self):
+        start = local("2026-11-20 09:00")
+        for _i in range(3):
+            self._log_ticket(start, itss_impact="1", itss_urgency="1")
+        calls = []
+        with patch.object(type(self.env["ir.cron"]), "_notify_progress",
+                          lambda self, done, remaining, deactivate=False: calls.append((done, remaining))):
+            with freeze_time(start + timedelta(minutes=1)):
+                self.Ticket._cron_itss_escalate(batch_size=2)
+                self.Ticket._cron_itss_escalate(batch_size=2)
+                self.Ticket._cron_itss_escalate(batch_size=2)
+        self.assertEqual(calls[0], (2, 1))
+        self.assertEqual(calls[1][0], 1)
+        self.assertEqual(calls[2], (0, 0))
+
+
+class TestAutoClose(EscalationCase):
+    def _resolved(self, when):
+        with freeze_time(when):
+            ticket = self._ticket("in_progress", user_id=self.engineer.id,
+                                  partner_id=self.vip_contact.id)
+            ticket.write(self._requirements("resolved"))
+            ticket.action_itss_resolve()
+            ticket.flush_recordset()
+        return ticket
+
+    def _cron(self, when):
+        with freeze_time(when):
+            self.Ticket._cron_itss_auto_close()
+            self.env.flush_all()
+
+    def _activities(self, ticket, xmlid):
+        return ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref(xmlid)
+        )
+
+    def test_auto_close_after_three_days(self):
+        start = local("2026-11-20 10:00")
+        ticket = self._resolved(start)
+        self._cron(start + timedelta(days=2, hours=23))
+        self.assertEqual(ticket.itss_state, "resolved")
+        self._cron(start + timedelta(days=3, minutes=1))
+        self.assertEqual(ticket.itss_state, "closed")
+        self.assertEqual(ticket.itss_close_origin, "auto")
+        self.assertEqual(ticket.itss_closure_code_id,
+                         self.env.ref("itss_incident.closure_code_auto_closed"))
+        self.assertFalse(ticket.itss_satisfaction)
+        self.assertIn("Closed automatically", ticket.message_ids[0].body)
+        self.assertEqual(len(self._activities(ticket, "itss_incident.mail_act_itss_followup")), 1)
+        self._cron(start + timedelta(days=3, minutes=2))
+        self.assertEqual(len(self._activities(ticket, "itss_incident.mail_act_itss_followup")), 1)
+
+    def test_daily_reminder_once_a_day(self):
+        start = local("2026-11-20 10:00")
+        ticket = self._resolved(start)
+        self._cron(start + timedelta(hours=23))
+        self.assertFalse(self._activities(ticket, "itss_incident.mail_act_itss_confirm"))
+        self._cron(start + timedelta(days=1, minutes=1))
+        self._cron(start + timedelta(days=1, minutes=2))
+        reminders = self._activities(ticket, "itss_incident.mail_act_itss_confirm")
+        self.assertEqual(len(reminders), 1)
+        self.assertEqual(reminders.user_id, self.team_leader)
+        self._cron(start + timedelta(days=2, minutes=2))
+        self.assertEqual(len(self._activities(ticket, "itss_incident.mail_act_itss_confirm")), 2)
+
+    def test_customer_reply_cancels_the_countdown(self):
+        start = local("2026-11-20 10:00")
+        ticket = self._resolved(start)
+        with freeze_time(start + timedelta(days=1)):
+            ticket.message_post(
+                body="It broke again", author_id=self.vip_contact.id,
+                message_type="email", subtype_xmlid="mail.mt_comment",
+            )
+        self.assertFalse(ticket.itss_auto_close_date)
+        todo = ticket.activity_ids.filtered(lambda a: a.user_id == self.engineer)
+        self.assertEqual(len(todo), 1)
+        self._cron(start + timedelta(days=4))
+        self.assertEqual(ticket.itss_state, "resolved")
+
+    def test_desk_close_schedules_followup_in_three_working_days(self):
+        self.env.company.resource_calendar_id = self.calendar
+        with freeze_time(local("2026-11-20 10:00")):  # a Friday
+            ticket = self._ticket("resolved", user_id=self.engineer.id)
+            ticket.write({"itss_satisfaction": "5"})
+            ticket.action_itss_close()
+        followup = self._activities(ticket, "itss_incident.mail_act_itss_followup")
+        self.assertEqual(len(followup), 1)
+        self.assertEqual(str(followup.date_deadline), "2026-11-25")
