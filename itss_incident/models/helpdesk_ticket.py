@@ -255,10 +255,18 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         index=True,
     )
-    itss_response_warn_date = fields.Datetime(compute="_compute_itss_sla", store=True)
-    itss_response_warn2_date = fields.Datetime(compute="_compute_itss_sla", store=True)
-    itss_resolve_warn_date = fields.Datetime(compute="_compute_itss_sla", store=True)
-    itss_resolve_warn2_date = fields.Datetime(compute="_compute_itss_sla", store=True)
+    itss_response_warn_date = fields.Datetime(
+        string="Response Warning", compute="_compute_itss_sla", store=True
+    )
+    itss_response_warn2_date = fields.Datetime(
+        string="Response Second Warning", compute="_compute_itss_sla", store=True
+    )
+    itss_resolve_warn_date = fields.Datetime(
+        string="Resolution Warning", compute="_compute_itss_sla", store=True
+    )
+    itss_resolve_warn2_date = fields.Datetime(
+        string="Resolution Second Warning", compute="_compute_itss_sla", store=True
+    )
     itss_first_response_date = fields.Datetime(
         string="First Response", copy=False, readonly=True, tracking=True
     )
@@ -302,14 +310,21 @@ class HelpdeskTicket(models.Model):
         string="Functional Escalations", copy=False, readonly=True
     )
     itss_reassign_count = fields.Integer(string="Reassignments", copy=False, readonly=True)
-    itss_progress_count = fields.Integer(copy=False, readonly=True)
-    itss_progress_notified = fields.Integer(copy=False, readonly=True)
+    itss_progress_count = fields.Integer(string="Progress Events", copy=False, readonly=True)
+    itss_progress_notified = fields.Integer(
+        string="Progress Events Notified", copy=False, readonly=True
+    )
     itss_dispatch_date = fields.Datetime(
         string="Dispatched to Team", copy=False, readonly=True
     )
-    itss_escalation_checked_date = fields.Datetime(copy=False, readonly=True)
-    itss_escalation_retry_date = fields.Datetime(copy=False, readonly=True)
+    itss_escalation_checked_date = fields.Datetime(
+        string="Escalations Checked Up To", copy=False, readonly=True
+    )
+    itss_escalation_retry_date = fields.Datetime(
+        string="Escalation Retry After", copy=False, readonly=True
+    )
     itss_next_action_date = fields.Datetime(
+        string="Next Escalation Check",
         compute="_compute_itss_next_action_date",
         store=True,
         index="btree_not_null",
@@ -319,7 +334,9 @@ class HelpdeskTicket(models.Model):
     itss_auto_close_date = fields.Datetime(
         string="Auto-close On", copy=False, readonly=True, index="btree_not_null"
     )
-    itss_reminder_date = fields.Datetime(copy=False, readonly=True, index="btree_not_null")
+    itss_reminder_date = fields.Datetime(
+        string="Next Desk Reminder", copy=False, readonly=True, index="btree_not_null"
+    )
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):
