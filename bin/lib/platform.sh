@@ -92,7 +92,8 @@ install_odoo_from_source() {
 }
 
 ensure_odoo() {
-    "$PYTHON" -m pip install -q --disable-pip-version-check "setuptools>=64" packaging wheel
+    "$PYTHON" -c 'import packaging, setuptools, wheel' 2>/dev/null \
+        || "$PYTHON" -m pip install -q --disable-pip-version-check "setuptools>=64" packaging wheel
     local ver
     ver=$(odoo_version)
     case "$ver" in

@@ -1192,7 +1192,7 @@ class HelpdeskTicket(models.Model):
                 reason=reason,
                 name=self.name,
             )
-            self.sudo()._message_sms(body, partner_ids=partners.ids)
+            self.sudo()._message_sms(body, partner_ids=partners.ids, put_in_queue=True)
         elif channel == "call":
             callers = users or self.team_id.itss_incident_manager_id or self.team_id.user_id
             for user in callers:
