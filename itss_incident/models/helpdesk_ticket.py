@@ -302,6 +302,11 @@ class HelpdeskTicket(models.Model):
     itss_escalation_log_ids = fields.One2many(
         "itss.escalation.log", "ticket_id", string="Notifications", readonly=True
     )
+    itss_sla_remaining = fields.Char(
+        string="Time Left",
+        compute="_compute_itss_sla_remaining",
+        help="Wall-clock time left until the resolution deadline.",
+    )
     itss_sla_timeline = fields.Html(
         string="SLA Timeline", compute="_compute_itss_sla_timeline", sanitize=False
     )
@@ -904,6 +909,26 @@ class HelpdeskTicket(models.Model):
             if moment and retry and retry > moment:
                 moment = retry
             ticket.itss_next_action_date = moment
+
+    @api.depends("itss_state", "itss_resolve_deadline")
+    def _compute_itss_sla_remaining(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            deadline = ticket.itss_resolve_deadline
+            if not deadline or ticket.itss_state in ("resolved", "closed", "cancelled"):
+                ticket.itss_sla_remaining = False
+            elif ticket.itss_state == "pending":
+                ticket.itss_sla_remaining = self.env._("Paused")
+            else:
+                minutes = int(abs((deadline - now).total_seconds()) // 60)
+                span = self.env._(
+                    "%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60
+                )
+                ticket.itss_sla_remaining = (
+                    self.env._("%(span)s left", span=span)
+                    if deadline >= now
+                    else self.env._("overdue by %(span)s", span=span)
+                )
 
     @api.depends(
         "itss_logged_date",

@@ -50,6 +50,15 @@ class TestSla(ItssCase):
         self.assertEqual(ticket.itss_resolve_deadline, local("2026-10-26 09:30", berlin))
         self.assertEqual(ticket.itss_resolve_deadline, datetime(2026, 10, 26, 8, 30))
 
+    def test_time_left(self):
+        ticket = self._log(local("2026-11-20 09:00"), itss_impact="1", itss_urgency="1")
+        with freeze_time(local("2026-11-20 09:45")):
+            ticket.invalidate_recordset(["itss_sla_remaining"])
+            self.assertEqual(ticket.itss_sla_remaining, "1 h 15 min left")
+        with freeze_time(local("2026-11-20 12:30")):
+            ticket.invalidate_recordset(["itss_sla_remaining"])
+            self.assertEqual(ticket.itss_sla_remaining, "overdue by 1 h 30 min")
+
     def test_24x7_without_calendar(self):
         self.policies["1"].calendar_id = False
         ticket = self._log(local("2026-11-21 23:00"), itss_impact="1", itss_urgency="1")
