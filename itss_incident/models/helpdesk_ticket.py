@@ -454,6 +454,12 @@ class HelpdeskTicket(models.Model):
                 if team:
                     vals["team_id"] = team.id
             stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
+            team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
+            if team.itss_tier and stage and not stage.itss_state:
+                # e.g. helpdesk_mgmt's portal form sets its own first stage before the
+                # category's ITSS team is known: an ITSS ticket starts logged
+                stage = team._get_applicable_stages()[:1]
+                vals["stage_id"] = stage.id
             if stage.itss_state:
                 vals.update(self._itss_prepare_stage_vals(stage, vals))
             if vals.get("team_id") and "itss_dispatch_date" not in vals:

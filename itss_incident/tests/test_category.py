@@ -41,3 +41,13 @@ class TestCategory(ItssCase):
             .mapped("complete_name")
         )
         self.assertEqual(names, {"Servers", "Servers / Network Hardware Fault"})
+
+    def test_plain_first_stage_given_for_an_itss_category(self):
+        """helpdesk_mgmt's portal form passes its own first stage before the category
+        decides the team: the ticket still starts in the ITSS Logged stage."""
+        ticket = self._create(
+            category_id=self.category_parent.id,
+            stage_id=self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new").id,
+        )
+        self.assertEqual(ticket.team_id, self.team_l1)
+        self.assertEqual(ticket.stage_id, self.stages["new"])
