@@ -58,7 +58,7 @@ class HelpdeskTicket(models.Model):
 
     # ITSS fields that may still change once a ticket is closed (links from newer
     # tickets, follow-up results...).
-    _itss_post_close_fields = {"itss_reopened_ticket_ids"}
+    _itss_post_close_fields = {"itss_reopened_ticket_ids", "itss_problem_id"}
 
     # helpdesk_mgmt's priority follows the ITSS priority on ITSS tickets; no default, so
     # that the compute decides it on creation.
@@ -226,6 +226,14 @@ class HelpdeskTicket(models.Model):
         "helpdesk.ticket",
         "itss_reopened_from_id",
         string="Follow-up Tickets",
+    )
+    itss_problem_id = fields.Many2one(
+        "itss.problem",
+        string="Problem",
+        index="btree_not_null",
+        tracking=True,
+        copy=False,
+        help="The problem record that investigates the cause of this incident.",
     )
 
     itss_logged_date = fields.Datetime(
@@ -1361,6 +1369,40 @@ class HelpdeskTicket(models.Model):
                 user_id=user.id,
                 date_deadline=(due or now + timedelta(days=3)).date(),
             )
+
+    def action_itss_send_to_problem(self):
+        """Hand the ticket to problem management: a new problem with the ticket's
+        details (or the problem it is linked to already), opened in a form."""
+        self.ensure_one()
+        problem = self.itss_problem_id
+        if not problem:
+            parts = [self.description or ""]
+            if not is_html_empty(self.itss_solution):
+                parts.append(
+                    Markup("<p><strong>%s</strong></p>") % self.env._("Solution of the incident:")
+                )
+                parts.append(self.itss_solution)
+            problem = self.env["itss.problem"].create(
+                {
+                    "name": self.name,
+                    "description": Markup("").join(Markup(p) for p in parts),
+                    "company_id": self.company_id.id,
+                    "priority": self.itss_priority,
+                    "category_id": self.category_id.id,
+                    "user_id": self.team_id.itss_incident_manager_id.id or self.env.uid,
+                }
+            )
+            self.itss_problem_id = problem
+            self.message_post(
+                body=self.env._("Sent to problem management: %(problem)s", problem=problem.display_name),
+                subtype_xmlid="mail.mt_note",
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "itss.problem",
+            "res_id": problem.id,
+            "view_mode": "form",
+        }
 
     def action_itss_escalate(self):
         """Functional escalation: hand the ticket to the next tier's team."""

@@ -6,3 +6,4 @@ from . import test_tours
 from . import test_sla
 from . import test_escalation
 from . import test_cron_concurrency
+from . import test_problem
