@@ -25,6 +25,8 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/itss_problem_data.xml",
+        "wizards/itss_ticket_close_views.xml",
+        "wizards/itss_ticket_followup_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_stage_views.xml",
         "views/helpdesk_ticket_team_views.xml",

@@ -58,7 +58,13 @@ class HelpdeskTicket(models.Model):
 
     # ITSS fields that may still change once a ticket is closed (links from newer
     # tickets, follow-up results...).
-    _itss_post_close_fields = {"itss_reopened_ticket_ids", "itss_problem_id"}
+    _itss_post_close_fields = {
+        "itss_reopened_ticket_ids",
+        "itss_problem_id",
+        "itss_followup_result",
+        "itss_followup_note",
+        "itss_followup_date",
+    }
 
     # helpdesk_mgmt's priority follows the ITSS priority on ITSS tickets; no default, so
     # that the compute decides it on creation.
@@ -227,6 +233,19 @@ class HelpdeskTicket(models.Model):
         "itss_reopened_from_id",
         string="Follow-up Tickets",
     )
+    itss_followup_result = fields.Selection(
+        [
+            ("satisfied", "Satisfied"),
+            ("not_satisfied", "Not satisfied"),
+            ("unreachable", "Unreachable"),
+        ],
+        string="Follow-up Result",
+        tracking=True,
+        copy=False,
+        help="What the customer said at the follow-up visit (回访) after closing.",
+    )
+    itss_followup_note = fields.Text(string="Follow-up Note", copy=False)
+    itss_followup_date = fields.Datetime(string="Followed Up On", copy=False, readonly=True)
     itss_problem_id = fields.Many2one(
         "itss.problem",
         string="Problem",
@@ -593,6 +612,17 @@ class HelpdeskTicket(models.Model):
         message = super().message_post(**kwargs)
         if (
             len(self) == 1
+            and self.itss_state in ITSS_TERMINAL_STATES
+            and message.message_type in ("comment", "email")
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and not self.env.context.get("itss_auto_submitted")
+        ):
+            author_users = message.author_id.user_ids
+            if message.author_id and not (author_users and not author_users[0].share):
+                self._itss_reply_to_closed(message)
+            return message
+        if (
+            len(self) == 1
             and self.team_id.itss_tier
             and self.itss_state
             and self.itss_state not in ITSS_TERMINAL_STATES
@@ -601,6 +631,130 @@ class HelpdeskTicket(models.Model):
         ):
             self._itss_after_public_message(message)
         return message
+
+    def _itss_reply_to_closed(self, message):
+        """A customer's reply to a closed ticket never reopens it: it opens a new
+        ticket that refers to it, and the sender is told the new number."""
+        self.ensure_one()
+        new = self.sudo()._itss_copy_as_new(
+            message.body, self.team_id._get_applicable_stages()[:1]
+        )
+        notice = self.env._(
+            "Ticket %(old)s is closed and cannot be reopened. Your message opened "
+            "ticket %(new)s.",
+            old=self.number,
+            new=new.number,
+        )
+        self.sudo().message_notify(
+            partner_ids=message.author_id.ids,
+            body=notice,
+            subject=notice,
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.sudo().message_post(body=notice, subtype_xmlid="mail.mt_note")
+        return new
+
+    def _itss_copy_as_new(self, description, stage, user=None):
+        """A new ticket continuing this closed one: the essentials, linked back."""
+        self.ensure_one()
+        new = self.create(
+            {
+                "name": self.name,
+                "description": description,
+                "partner_id": self.partner_id.id,
+                "partner_name": self.partner_name,
+                "partner_email": self.partner_email,
+                "company_id": self.company_id.id,
+                "team_id": self.team_id.id,
+                "user_id": user.id if user else False,
+                "category_id": self.category_id.id,
+                "channel_id": self.channel_id.id,
+                "itss_ticket_type": self.itss_ticket_type,
+                "itss_impact": self.itss_impact,
+                "itss_urgency": self.itss_urgency,
+                "itss_reopened_from_id": self.id,
+                "stage_id": stage.id,
+            }
+        )
+        new.message_subscribe(partner_ids=self.message_partner_ids.ids)
+        return new
+
+    def action_itss_confirm_resolution(self, satisfaction=None, comment=None):
+        """The customer confirms the resolution: the ticket closes with the
+        resolution's closure code and the satisfaction given (1 to 5)."""
+        if satisfaction and satisfaction not in dict(SATISFACTION_SELECTION):
+            raise UserError(self.env._("Satisfaction is rated from 1 to 5."))
+        for ticket in self:
+            ticket._itss_check_resolved()
+        return self._itss_move_to(
+            "closed",
+            {
+                "itss_close_origin": "customer",
+                "itss_satisfaction": satisfaction or False,
+                "itss_satisfaction_comment": comment or False,
+            },
+        )
+
+    def action_itss_reject_resolution(self, comment=None):
+        """The customer says it is not resolved: the ticket closes as unsuccessful and
+        a new ticket, linked to it, goes back to the same engineer. Returns the new
+        ticket."""
+        self.ensure_one()
+        self._itss_check_resolved()
+        stage = self.team_id._get_applicable_stages().filtered(
+            lambda s: s.itss_state == "assigned"
+        )[:1]
+        reason = Markup("<p>%s</p>") % self.env._(
+            "The customer rejected the resolution of %(ticket)s.", ticket=self.number
+        )
+        if comment:
+            reason += Markup("<p>%s</p>") % comment
+        new = self._itss_copy_as_new(reason + (self.description or ""), stage, self.user_id)
+        self._itss_move_to(
+            "closed",
+            {
+                "itss_close_origin": "rejected",
+                "itss_closure_code_id": self.env.ref(
+                    "itss_incident.closure_code_unsuccessful"
+                ).id,
+                "itss_satisfaction_comment": comment or False,
+            },
+        )
+        self.message_post(
+            body=self.env._("The customer rejected the resolution: follow-up ticket %(new)s.", new=new.number),
+            subtype_xmlid="mail.mt_note",
+        )
+        return new
+
+    def _itss_check_resolved(self):
+        if self.itss_state != "resolved":
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is not resolved: there is no resolution to "
+                    "confirm or reject.",
+                    ticket=self.display_name,
+                )
+            )
+
+    def action_itss_record_followup(self, result, note=None):
+        """Record the follow-up visit (回访) and complete its activity."""
+        self.ensure_one()
+        if result not in dict(self._fields["itss_followup_result"].selection):
+            raise UserError(self.env._("Choose the result of the follow-up visit."))
+        if self.itss_state != "closed":
+            raise UserError(self.env._("The follow-up visit comes after closing."))
+        self.write(
+            {
+                "itss_followup_result": result,
+                "itss_followup_note": note or False,
+                "itss_followup_date": fields.Datetime.now(),
+            }
+        )
+        labels = dict(self._fields["itss_followup_result"]._description_selection(self.env))
+        self.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("itss_incident.mail_act_itss_followup")
+        ).action_feedback(feedback=labels[result] + (f": {note}" if note else ""))
+        return True
 
     def _itss_after_public_message(self, message):
         """A public reply is progress; an agent's first one is the first response; a
@@ -644,7 +798,17 @@ class HelpdeskTicket(models.Model):
         return self._itss_move_to("resolved")
 
     def action_itss_close(self):
-        """The service desk closes a resolved ticket; satisfaction is required."""
+        """The service desk closes a resolved ticket; satisfaction is required. From
+        the form (context ``itss_close_wizard``) it asks for it first."""
+        if self.env.context.get("itss_close_wizard") and len(self) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Close Ticket"),
+                "res_model": "itss.ticket.close",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_ticket_id": self.id},
+            }
         return self._itss_move_to("closed", {"itss_close_origin": "desk"})
 
     def action_itss_cancel(self):

@@ -7,3 +7,4 @@ from . import test_sla
 from . import test_escalation
 from . import test_cron_concurrency
 from . import test_problem
+from . import test_close_flow

@@ -1,0 +1,2 @@
+from . import itss_ticket_close
+from . import itss_ticket_followup

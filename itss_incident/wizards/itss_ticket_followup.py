@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class ItssTicketFollowup(models.TransientModel):
+    """Record the follow-up visit (回访) of a closed ticket."""
+
+    _name = "itss.ticket.followup"
+    _description = "Record an ITSS follow-up visit"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
+    result = fields.Selection(
+        [
+            ("satisfied", "Satisfied"),
+            ("not_satisfied", "Not satisfied"),
+            ("unreachable", "Unreachable"),
+        ],
+        required=True,
+    )
+    note = fields.Text()
+
+    def action_record(self):
+        self.ensure_one()
+        self.ticket_id.action_itss_record_followup(self.result, self.note)
+        return {"type": "ir.actions.act_window_close"}
