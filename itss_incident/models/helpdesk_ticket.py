@@ -726,6 +726,12 @@ class HelpdeskTicket(models.Model):
         )
         return new
 
+    def _itss_send_logged_notice(self):
+        """Tell the customer the number of the ticket just logged (email)."""
+        template = self.env.ref("itss_incident.mail_template_itss_ticket_logged")
+        for ticket in self.filtered("partner_id"):
+            template.send_mail(ticket.id)
+
     def _itss_check_resolved(self):
         if self.itss_state != "resolved":
             raise UserError(

@@ -89,7 +89,7 @@ class ItssSlaPolicy(models.Model):
                 rank = (not policy.team_ids, not policy.category_ids, policy.sequence, policy.id)
                 if best_rank is None or rank < best_rank:
                     best, best_rank = policy, rank
-            result[ticket.id] = best.sudo(False)
+            result[ticket.id] = best
         return result
 
     # Working time arithmetic, in UTC naive datetimes as stored by the ORM.

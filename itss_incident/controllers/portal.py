@@ -1,0 +1,121 @@
+import werkzeug
+
+from odoo import http
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.http import request
+
+from odoo.addons.helpdesk_mgmt.controllers.main import HelpdeskTicketController
+from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpdesk
+
+# The customer's answers in plain language, mapped to impact and urgency.
+PEOPLE_TO_IMPACT = {"me": "4", "team": "3", "department": "2", "company": "1"}
+WORK_TO_URGENCY = {"fine": "4", "slowed": "3", "blocked": "2", "stopped": "1"}
+
+
+class ItssHelpdeskTicketController(HelpdeskTicketController):
+    @http.route("/ticket/close", type="http", auth="user", methods=["POST"], csrf=True)
+    def support_ticket_close(self, **kw):
+        """helpdesk_mgmt's close button, made safe: POST only, the caller must have
+        access to the ticket, and ITSS tickets close through confirmation only."""
+        try:
+            ticket_id = int(kw.get("ticket_id") or 0)
+            stage_id = int(kw.get("stage_id") or 0)
+        except ValueError as error:
+            raise werkzeug.exceptions.BadRequest() from error
+        try:
+            ticket = CustomerPortalHelpdesk()._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token=kw.get("access_token")
+            )
+        except (AccessError, MissingError) as error:
+            raise werkzeug.exceptions.Forbidden() from error
+        stage = request.env["helpdesk.ticket.stage"].sudo().browse(stage_id).exists()
+        # the access check passed: close with the rights of the portal flow
+        if (
+            stage.close_from_portal
+            and not ticket.team_id.itss_tier
+            and stage in ticket.team_id._get_applicable_stages()
+        ):
+            ticket.stage_id = stage
+        return request.redirect(f"/my/ticket/{ticket.id}")
+
+    def _get_create_new_ticket_values(self, **kw):
+        values = super()._get_create_new_ticket_values(**kw)
+        values["itss_ask_impact"] = True
+        return values
+
+    def _prepare_submit_ticket_vals(self, **kw):
+        vals = super()._prepare_submit_ticket_vals(**kw)
+        if kw.get("itss_people") in PEOPLE_TO_IMPACT:
+            vals["itss_impact"] = PEOPLE_TO_IMPACT[kw["itss_people"]]
+        if kw.get("itss_work") in WORK_TO_URGENCY:
+            urgency = WORK_TO_URGENCY[kw["itss_work"]]
+            partner = request.env.user.partner_id.commercial_partner_id
+            # a VIP customer keeps at least the high urgency it has by default
+            if partner.itss_vip and urgency in ("3", "4"):
+                urgency = "2"
+            vals["itss_urgency"] = urgency
+        return vals
+
+    @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True)
+    def submit_ticket(self, **kw):
+        response = super().submit_ticket(**kw)
+        ticket_id = int(response.location.rsplit("/", 1)[-1])
+        ticket = request.env["helpdesk.ticket"].sudo().browse(ticket_id)
+        if ticket.team_id.itss_tier:
+            ticket._itss_send_logged_notice()
+        return response
+
+
+class ItssCustomerPortal(CustomerPortalHelpdesk):
+    def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
+        if ticket.team_id.itss_tier:
+            values["closed_stages"] = request.env["helpdesk.ticket.stage"]
+        values["itss_satisfaction"] = ticket._fields["itss_satisfaction"]._description_selection(
+            request.env
+        )
+        return values
+
+    def _itss_ticket(self, ticket_id, access_token):
+        try:
+            return self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError) as error:
+            raise werkzeug.exceptions.Forbidden() from error
+
+    @http.route(
+        "/my/ticket/<int:ticket_id>/itss/confirm",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        csrf=True,
+    )
+    def portal_itss_confirm(self, ticket_id, access_token=None, satisfaction=None, comment=None, **kw):
+        ticket_sudo = self._itss_ticket(ticket_id, access_token)
+        try:
+            ticket_sudo.action_itss_confirm_resolution(
+                satisfaction=satisfaction or None, comment=(comment or "").strip() or None
+            )
+        except UserError as error:
+            raise werkzeug.exceptions.BadRequest(str(error)) from error
+        return request.redirect(ticket_sudo.get_portal_url())
+
+    @http.route(
+        "/my/ticket/<int:ticket_id>/itss/reject",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        csrf=True,
+    )
+    def portal_itss_reject(self, ticket_id, access_token=None, comment=None, **kw):
+        ticket_sudo = self._itss_ticket(ticket_id, access_token)
+        try:
+            new = ticket_sudo.action_itss_reject_resolution(
+                comment=(comment or "").strip() or None
+            )
+        except UserError as error:
+            raise werkzeug.exceptions.BadRequest(str(error)) from error
+        return request.redirect(new.get_portal_url())

@@ -1,0 +1,168 @@
+from odoo import http
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import STAGE_XMLIDS
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.engineer = new_test_user(
+            cls.env, login="portal_tour_engineer",
+            groups="base.group_user,itss_incident.group_itss_engineer",
+        )
+        cls.team = cls.env["helpdesk.ticket.team"].create(
+            {"name": "Portal Tour L1", "itss_tier": "1", "user_ids": [(6, 0, cls.engineer.ids)]}
+        )
+        cls.category = cls.env["helpdesk.ticket.category"].create(
+            {"name": "Portal Tour Servers", "itss_team_id": cls.team.id}
+        )
+        cls.env.company.helpdesk_mgmt_portal_select_category = True
+        Partner = cls.env["res.partner"]
+        cls.company_a = Partner.create({"name": "Customer A Ltd", "is_company": True})
+        cls.company_b = Partner.create({"name": "Customer B Ltd", "is_company": True})
+        cls.user_a = new_test_user(cls.env, login="portal_a", groups="base.group_portal",
+                                   email="a@example.com")
+        cls.user_a.partner_id.parent_id = cls.company_a
+        cls.user_b = new_test_user(cls.env, login="portal_b", groups="base.group_portal",
+                                   email="b@example.com")
+        cls.user_b.partner_id.parent_id = cls.company_b
+
+    def _ticket(self, state, partner, **vals):
+        values = {
+            "name": "Disk failure",
+            "description": "<p>Disk broken</p>",
+            "team_id": self.team.id,
+            "user_id": self.engineer.id,
+            "partner_id": partner.id,
+            "stage_id": self.env.ref(STAGE_XMLIDS[state]).id,
+        }
+        if state == "resolved":
+            values.update(
+                {
+                    "itss_solution": "<p>Replaced the disk</p>",
+                    "itss_closure_code_id": self.env.ref("itss_incident.closure_code_resolved").id,
+                    "itss_recovery_date": "2026-11-20 10:00:00",
+                }
+            )
+        values.update(vals)
+        return self.env["helpdesk.ticket"].create(values)
+
+    def test_report_a_ticket(self):
+        mails = self.env["mail.mail"].search_count([])
+        self.start_tour("/new/ticket", "itss_portal_report", login="portal_a")
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Payroll server unreachable")]
+        )
+        self.assertEqual(len(ticket), 1)
+        self.assertEqual(ticket.partner_id, self.user_a.partner_id)
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.itss_state, "new")
+        self.assertEqual(ticket.itss_impact, "2")
+        self.assertEqual(ticket.itss_urgency, "2")
+        self.assertEqual(ticket.itss_priority, "2")
+        logged = self.env["mail.mail"].search([("subject", "like", ticket.number)])
+        self.assertTrue(logged, "the customer gets the number by email")
+        self.assertGreater(self.env["mail.mail"].search_count([]), mails)
+
+    def test_confirm_with_satisfaction(self):
+        ticket = self._ticket("resolved", self.user_a.partner_id)
+        self.start_tour(f"/my/ticket/{ticket.id}", "itss_portal_confirm", login="portal_a")
+        self.assertEqual(ticket.itss_state, "closed")
+        self.assertEqual(ticket.itss_close_origin, "customer")
+        self.assertEqual(ticket.itss_satisfaction, "4")
+        self.assertEqual(ticket.itss_satisfaction_comment, "Fast and friendly")
+
+    def test_reject(self):
+        ticket = self._ticket("resolved", self.user_a.partner_id)
+        self.start_tour(f"/my/ticket/{ticket.id}", "itss_portal_reject", login="portal_a")
+        self.assertEqual(ticket.itss_state, "closed")
+        self.assertEqual(ticket.itss_close_origin, "rejected")
+        new = ticket.itss_reopened_ticket_ids
+        self.assertEqual(new.itss_state, "assigned")
+        self.assertEqual(new.user_id, self.engineer)
+        self.assertIn("The disk light is still red", new.description)
+
+    def test_reply(self):
+        ticket = self._ticket("in_progress", self.user_a.partner_id)
+        self.start_tour(f"/my/ticket/{ticket.id}", "itss_portal_reply", login="portal_a")
+        self.assertIn("Any news on this?", ticket.message_ids[0].body)
+        self.assertEqual(ticket.message_ids[0].author_id, self.user_a.partner_id)
+
+    @mute_logger("odoo.http", "werkzeug")
+    def test_other_customer_cannot_reach_or_change_a_ticket(self):
+        ticket = self._ticket("resolved", self.user_a.partner_id)
+        self.authenticate("portal_b", "portal_b")
+        page = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
+        self.assertIn(page.status_code, (302, 303))
+        self.assertNotIn(f"/my/ticket/{ticket.id}", page.headers.get("Location", ""))
+        csrf = http.Request.csrf_token(self)
+        for action in ("confirm", "reject"):
+            response = self.url_open(
+                f"/my/ticket/{ticket.id}/itss/{action}",
+                data={"csrf_token": csrf, "satisfaction": "5"},
+                allow_redirects=False,
+            )
+            self.assertEqual(response.status_code, 403)
+        response = self.url_open(
+            "/ticket/close",
+            data={"csrf_token": csrf, "ticket_id": ticket.id,
+                  "stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id},
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 403)
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.itss_state, "resolved")
+        self.assertFalse(ticket.itss_reopened_ticket_ids)
+
+    @mute_logger("odoo.http", "werkzeug")
+    def test_no_state_change_on_get_or_without_csrf(self):
+        ticket = self._ticket("resolved", self.user_a.partner_id)
+        self.authenticate("portal_a", "portal_a")
+        get = self.url_open(f"/my/ticket/{ticket.id}/itss/confirm?satisfaction=5",
+                            allow_redirects=False)
+        self.assertEqual(get.status_code, 405)
+        close_link = self.url_open(
+            f"/ticket/close?ticket_id={ticket.id}&stage_id="
+            f"{self.env.ref('helpdesk_mgmt.helpdesk_ticket_stage_done').id}",
+            allow_redirects=False,
+        )
+        self.assertEqual(close_link.status_code, 405)
+        forged = self.url_open(
+            f"/my/ticket/{ticket.id}/itss/confirm", data={"satisfaction": "5"},
+            allow_redirects=False,
+        )
+        self.assertEqual(forged.status_code, 400)
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.itss_state, "resolved")
+
+    @mute_logger("odoo.http", "werkzeug")
+    def test_plain_helpdesk_close_checks_access(self):
+        plain_team = self.env["helpdesk.ticket.team"].create({"name": "Plain portal team"})
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        ticket = self.env["helpdesk.ticket"].create(
+            {"name": "Plain", "description": "<p>x</p>", "team_id": plain_team.id,
+             "partner_id": self.user_a.partner_id.id}
+        )
+        self.authenticate("portal_b", "portal_b")
+        csrf = http.Request.csrf_token(self)
+        refused = self.url_open("/ticket/close", data={"csrf_token": csrf, "ticket_id": ticket.id,
+                                                       "stage_id": done.id}, allow_redirects=False)
+        self.assertEqual(refused.status_code, 403)
+        self.assertNotEqual(ticket.stage_id, done)
+        self.authenticate("portal_a", "portal_a")
+        csrf = http.Request.csrf_token(self)
+        allowed = self.url_open("/ticket/close", data={"csrf_token": csrf, "ticket_id": ticket.id,
+                                                       "stage_id": done.id}, allow_redirects=False)
+        self.assertIn(allowed.status_code, (302, 303))
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.stage_id, done, "the owner still closes a plain ticket")
+
+    def test_public_user_cannot_write_stages(self):
+        public = self.env.ref("base.public_user")
+        self.assertFalse(
+            self.env["helpdesk.ticket.stage"].with_user(public).has_access("write")
+        )
