@@ -28,6 +28,7 @@
         "data/itss_problem_data.xml",
         "wizards/itss_ticket_close_views.xml",
         "wizards/itss_ticket_followup_views.xml",
+        "wizards/itss_ticket_reconfirm_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_stage_views.xml",
         "views/helpdesk_ticket_team_views.xml",

@@ -150,3 +150,42 @@ class TestCloseFlow(ItssCase):
             thread_id=ticket.id,
         )
         self.assertEqual(len(ticket.itss_reopened_ticket_ids), 1)
+
+
+class TestReconfirmation(ItssCase):
+    def test_engineer_needs_help(self):
+        pm = self.env["res.users"].create({"name": "PM", "login": "reconf_pm", "email": "pm@x.com"})
+        pm.partner_id.mobile = "+86 138 1234 5678"
+        self.team_l1.write({"itss_incident_manager_id": self.manager.id,
+                            "itss_project_manager_id": pm.id})
+        ticket = self._ticket("in_progress", itss_impact="1", itss_urgency="2",
+                              user_id=self.engineer.id)
+        self.assertEqual(ticket.itss_priority, "1")
+        wizard = self.env["itss.ticket.reconfirm"].with_user(self.engineer).create(
+            {"ticket_id": ticket.id, "can_handle_alone": False, "note": "Needs a DBA"}
+        )
+        self.assertEqual(wizard.priority, "1")
+        wizard.action_confirm()
+        self.assertTrue(ticket.itss_reconfirm_date)
+        self.assertEqual(ticket.itss_reconfirm_user_id, self.engineer)
+        self.assertFalse(ticket.itss_can_handle_alone)
+        logs = self.env["itss.escalation.log"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(sorted(logs.mapped("channel")), ["email", "sms"])
+        self.assertEqual(logs[0].partner_ids, self.manager.partner_id | pm.partner_id)
+        self.assertTrue(self.env["sms.sms"].search([("number", "=", "+86 138 1234 5678")]))
+        self.assertTrue(any("needs help" in (m.body or "") for m in ticket.message_ids))
+
+    def test_engineer_corrects_priority_alone(self):
+        ticket = self._ticket("in_progress", itss_impact="2", itss_urgency="2")
+        ticket.action_itss_reconfirm("3", True)
+        self.assertEqual(ticket.itss_priority, "3")
+        self.assertTrue(ticket.itss_can_handle_alone)
+        self.assertFalse(self.env["itss.escalation.log"].search([("ticket_id", "=", ticket.id)]))
+
+    def test_only_urgent_open_tickets(self):
+        low = self._ticket("in_progress")
+        with self.assertRaisesRegex(UserError, "Only P1 and P2"):
+            low.action_itss_reconfirm("4", True)
+        done = self._ticket("resolved", itss_impact="1", itss_urgency="1")
+        with self.assertRaisesRegex(UserError, "Only an open ticket"):
+            done.action_itss_reconfirm("1", True)

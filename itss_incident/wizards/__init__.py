@@ -1,2 +1,3 @@
 from . import itss_ticket_close
 from . import itss_ticket_followup
+from . import itss_ticket_reconfirm
