@@ -11,7 +11,7 @@ import os
 from setuptools import setup
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
-ADDONS = ["itss_incident", "itss_incident_major"]
+ADDONS = ["itss_incident", "itss_incident_major", "itss_incident_knowledge"]
 
 
 def read_manifest(addon):
@@ -57,6 +57,10 @@ setup(
         "odoo-addon-helpdesk_mgmt>=18.0.1.19,<18.1dev",
         *sorted(python_deps),
     ],
+    extras_require={
+        # the optional knowledge bridge (itss_incident_knowledge) needs OCA document_page
+        "knowledge": ["odoo-addon-document_page>=18.0,<18.1dev"],
+    },
     zip_safe=False,
     classifiers=[
         "Framework :: Odoo",

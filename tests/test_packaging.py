@@ -30,7 +30,7 @@ def test_wheel_contains_both_addons(tmp_path):
     manifest = ast.literal_eval((ROOT / "itss_incident" / "__manifest__.py").read_text())
     assert manifest["version"] in wheel.name
     names = set(zipfile.ZipFile(wheel).namelist())
-    for addon in ("itss_incident", "itss_incident_major"):
+    for addon in ("itss_incident", "itss_incident_major", "itss_incident_knowledge"):
         assert f"odoo/addons/{addon}/__manifest__.py" in names
     for path in manifest["data"] + manifest["demo"]:
         assert f"odoo/addons/itss_incident/{path}" in names

@@ -17,6 +17,7 @@ ODOO_UPSTREAM=${ODOO_UPSTREAM:-https://github.com/odoo/odoo.git}
 # requirements.txt.
 PROJECT_PIP_PACKAGES=(
     "odoo-addon-helpdesk-mgmt==18.0.*"
+    "odoo-addon-document-page==18.0.*"
     "pytest>=8,<9"
     "pytest-odoo==2.3.0"
     "websocket-client"
@@ -126,7 +127,8 @@ ensure_python_packages() {
     local missing=0
     "$PYTHON" - <<'EOF' || missing=1
 import importlib.metadata as md, sys
-for dist in ("odoo-addon-helpdesk_mgmt", "pytest-odoo", "websocket-client", "hypothesis"):
+for dist in ("odoo-addon-helpdesk_mgmt", "odoo-addon-document_page", "pytest-odoo",
+             "websocket-client", "hypothesis"):
     try:
         md.version(dist)
     except md.PackageNotFoundError:

@@ -36,7 +36,7 @@ class ItssHelpdeskTicketController(HelpdeskTicketController):
             and stage in ticket.team_id._get_applicable_stages()
         ):
             ticket.stage_id = stage
-        return request.redirect(f"/my/ticket/{ticket.id}")
+        return werkzeug.utils.redirect(f"/my/ticket/{ticket.id}")
 
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)

@@ -34,7 +34,7 @@ CLOSE_ORIGIN_SELECTION = [
     ("rejected", "Rejected by the customer"),
 ]
 # Fields of helpdesk_mgmt that a closed ticket keeps as they are (besides every itss_*
-# field but those in _itss_post_close_fields).
+# field but those of _itss_get_post_close_fields()).
 FROZEN_CORE_FIELDS = {
     "name",
     "description",
@@ -55,16 +55,6 @@ FROZEN_CORE_FIELDS = {
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
-
-    # ITSS fields that may still change once a ticket is closed (links from newer
-    # tickets, follow-up results...).
-    _itss_post_close_fields = {
-        "itss_reopened_ticket_ids",
-        "itss_problem_id",
-        "itss_followup_result",
-        "itss_followup_note",
-        "itss_followup_date",
-    }
 
     # helpdesk_mgmt's priority follows the ITSS priority on ITSS tickets; no default, so
     # that the compute decides it on creation.
@@ -508,14 +498,19 @@ class HelpdeskTicket(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._itss_check_frozen(vals)
-        if vals.get("stage_id"):
-            stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
-            moving = self.filtered(lambda t: t.stage_id != stage)
-            moving._itss_check_transition(stage, vals)
-            if stage.itss_state:
-                vals = dict(vals, **self._itss_prepare_stage_vals(stage, vals))
-                moving._itss_check_requirements(vals)
+        try:
+            self._itss_check_frozen(vals)
+            if vals.get("stage_id"):
+                stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
+                moving = self.filtered(lambda t: t.stage_id != stage)
+                moving._itss_check_transition(stage, vals)
+                if stage.itss_state:
+                    vals = dict(vals, **self._itss_prepare_stage_vals(stage, vals))
+                    moving._itss_check_requirements(vals)
+        except UserError:
+            # who may not write the ticket at all learns that, not the ITSS rules
+            self.check_access("write")
+            raise
         before = {}
         if {"stage_id", "team_id", "user_id"} & set(vals):
             before = {t.id: (t.itss_state, t.user_id, t.team_id) for t in self}
@@ -917,13 +912,24 @@ class HelpdeskTicket(models.Model):
             ticket.write(dict(extra_vals or {}, stage_id=stage.id))
         return True
 
+    def _itss_get_post_close_fields(self):
+        """ITSS fields that may still change once a ticket is closed: links from
+        newer tickets and problems, the follow-up visit."""
+        return {
+            "itss_reopened_ticket_ids",
+            "itss_problem_id",
+            "itss_followup_result",
+            "itss_followup_note",
+            "itss_followup_date",
+        }
+
     def _itss_check_frozen(self, vals):
         frozen = {
             name
             for name in vals
             if name in FROZEN_CORE_FIELDS
             or name.startswith("itss_")
-            and name not in self._itss_post_close_fields
+            and name not in self._itss_get_post_close_fields()
         }
         if not frozen:
             return

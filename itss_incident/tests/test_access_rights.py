@@ -64,3 +64,23 @@ class TestAccessRights(ItssCase):
             )
         with self.assertRaises(AccessError):
             self.env["itss.priority.matrix"].with_user(portal).search([])
+
+    def test_portal_customer_cannot_write_ticket_fields(self):
+        portal = self.env["res.users"].create(
+            {
+                "name": "Test portal writer",
+                "login": "itss_portal_writer",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        ticket = self._ticket("resolved", partner_id=portal.partner_id.id)
+        as_portal = ticket.with_user(portal)
+        self.assertEqual(as_portal.itss_priority, ticket.itss_priority, "reads its own ticket")
+        for vals in ({"itss_priority": "1"}, {"itss_satisfaction": "5"},
+                     {"stage_id": self.stages["closed"].id}):
+            with self.assertRaises(AccessError):
+                as_portal.write(vals)
+        self.assertEqual(ticket.itss_state, "resolved")
+        other = self._ticket("new", partner_id=self.customer.id)
+        with self.assertRaises(AccessError):
+            other.with_user(portal).read(["name"])
