@@ -66,7 +66,38 @@ class ItssHelpdeskTicketController(HelpdeskTicketController):
         return response
 
 
+# Portal ticket list filters by lifecycle, beside helpdesk_mgmt's per-stage filters.
+PORTAL_STATE_FILTERS = {
+    "itss_open": ("new", "assigned", "in_progress", "pending"),
+    "itss_resolved": ("resolved",),
+    "itss_closed": ("closed", "cancelled"),
+}
+
+
 class ItssCustomerPortal(CustomerPortalHelpdesk):
+    @http.route()
+    def portal_my_tickets(self, filterby=None, **kw):
+        """helpdesk_mgmt's list with three more filters: open, resolved, closed. Its
+        route builds the filters itself, so the chosen one travels in the context to
+        the ticket search (``_search``) and the labels are added to the page."""
+        states = PORTAL_STATE_FILTERS.get(filterby)
+        if states:
+            request.update_context(itss_portal_states=states)
+        response = super().portal_my_tickets(filterby=None if states else filterby, **kw)
+        qcontext = getattr(response, "qcontext", None)
+        if qcontext is not None and "searchbar_filters" in qcontext:
+            labels = {
+                "itss_open": request.env._("Open"),
+                "itss_resolved": request.env._("Resolved"),
+                "itss_closed": request.env._("Closed"),
+            }
+            filters = dict(qcontext["searchbar_filters"])
+            for key, label in labels.items():
+                filters[key] = {"label": label, "domain": []}
+            qcontext["searchbar_filters"] = filters
+            if states:
+                qcontext["filterby"] = filterby
+        return response
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
         if ticket.team_id.itss_tier:

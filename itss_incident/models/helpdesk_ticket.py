@@ -375,6 +375,14 @@ class HelpdeskTicket(models.Model):
     )
 
     @api.model
+    def _search(self, domain, *args, **kwargs):
+        # the portal ticket list's open / resolved / closed filter (controllers/portal.py)
+        states = self.env.context.get("itss_portal_states")
+        if states:
+            domain = [("itss_state", "in", list(states))] + list(domain)
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
     def _read_group_stage_ids(self, stages, domain):
         """The ITSS kanban shows the ITSS stages; the others hide unused ITSS stages."""
         if self.env.context.get("itss_stage_group"):

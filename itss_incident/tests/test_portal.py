@@ -166,3 +166,19 @@ class TestPortal(HttpCase):
         self.assertFalse(
             self.env["helpdesk.ticket.stage"].with_user(public).has_access("write")
         )
+
+    def test_ticket_list_filters(self):
+        open_ticket = self._ticket("in_progress", self.user_a.partner_id, name="Open one")
+        resolved = self._ticket("resolved", self.user_a.partner_id, name="Resolved one")
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open("/my/tickets?filterby=itss_open").text
+        self.assertIn("Open one", page)
+        self.assertNotIn("Resolved one", page)
+        page = self.url_open("/my/tickets?filterby=itss_resolved").text
+        self.assertIn("Resolved one", page)
+        self.assertNotIn("Open one", page)
+        page = self.url_open("/my/tickets?filterby=itss_closed").text
+        self.assertNotIn("Open one", page)
+        page = self.url_open(f"/my/tickets?search={open_ticket.number}&search_in=number").text
+        self.assertIn("Open one", page)
+        self.assertNotIn(resolved.number, page)
