@@ -38,6 +38,17 @@ class ResCompany(models.Model):
         help="Share of an SLA target used when the team leader is warned.",
     )
 
+    itss_kpi_fcr_target = fields.Integer(
+        string="First-contact Resolution Target (%)",
+        default=80,
+        help="Share of resolved tickets resolved without a functional escalation.",
+    )
+    itss_kpi_ontime_target = fields.Integer(
+        string="On-time Resolution Target (%)",
+        default=95,
+        help="Share of resolved tickets resolved within the SLA.",
+    )
+
     _sql_constraints = [
         (
             "itss_sla_warn_pct",

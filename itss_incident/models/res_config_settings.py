@@ -19,3 +19,9 @@ class ResConfigSettings(models.TransientModel):
     itss_sla_warn_second_pct = fields.Integer(
         related="company_id.itss_sla_warn_second_pct", readonly=False
     )
+    itss_kpi_fcr_target = fields.Integer(
+        related="company_id.itss_kpi_fcr_target", readonly=False
+    )
+    itss_kpi_ontime_target = fields.Integer(
+        related="company_id.itss_kpi_ontime_target", readonly=False
+    )

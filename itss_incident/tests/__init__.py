@@ -9,3 +9,4 @@ from . import test_cron_concurrency
 from . import test_problem
 from . import test_close_flow
 from . import test_portal
+from . import test_reports

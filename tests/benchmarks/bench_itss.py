@@ -68,7 +68,7 @@ def ticket_vals(team, user, i, itss):
     return vals
 
 
-def bench_db(registry, itss, sizes):
+def bench_db(registry, itss, sizes, report_rows=0):
     res = {}
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -111,6 +111,8 @@ def bench_db(registry, itss, sizes):
             res[f"list_{limit}_ms"] = m.seconds * 1000
         if itss:
             res["cron"] = bench_cron(env, team, user, sizes)
+            if report_rows:
+                res["report"] = bench_report(env, team, user, report_rows)
         cr.rollback()
     return res
 
@@ -185,17 +187,60 @@ def bench_cron(env, team, user, sizes):
     return results
 
 
+def bench_report(env, team, user, rows):
+    """The service report of a month over ``rows`` tickets spread over two years."""
+    cr = env.cr
+    Ticket = env["helpdesk.ticket"]
+    template = Ticket.create(ticket_vals(team, user, "report template", True))
+    env.flush_all()
+    cr.execute(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'helpdesk_ticket' AND column_name NOT IN "
+        "('id', 'number', 'itss_logged_date', 'itss_resolved_date', "
+        "'itss_first_response_date', 'itss_escalation_count', 'itss_resolve_breached')"
+    )
+    cols = ", ".join(f'"{row[0]}"' for row in cr.fetchall())
+    start = time.perf_counter()
+    cr.execute(
+        f"""
+        INSERT INTO helpdesk_ticket ({cols}, number, itss_logged_date, itss_resolved_date,
+                                     itss_first_response_date, itss_escalation_count,
+                                     itss_resolve_breached)
+        SELECT {cols}, 'R' || g,
+               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day' + (g %% 600) * INTERVAL '1 minute',
+               CASE WHEN g %% 10 < 9 THEN TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
+                    + INTERVAL '5 hours' END,
+               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day' + INTERVAL '20 minutes',
+               (g %% 7 = 0)::int, (g %% 20 = 0)
+          FROM helpdesk_ticket, generate_series(1, %s) g WHERE id = %s
+        """,
+        [rows, template.id],
+    )
+    cr.execute("ANALYZE helpdesk_ticket")
+    generated = time.perf_counter() - start
+    wizard = env["itss.service.report"].create(
+        {"period": "month", "lang": "en_US"}
+    )
+    wizard.write({"date_from": "2026-11-01", "date_to": "2026-11-30"})
+    report = env.ref("itss_incident.action_report_itss_service")
+    with Meter(cr) as m:
+        html, _kind = env["ir.actions.report"]._render_qweb_html(report, wizard.ids)
+    return {"rows": rows, "generated_s": generated, "render_s": m.seconds,
+            "queries": m.queries, "html_kb": len(html) / 1024}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("conf")
     parser.add_argument("plain_db")
     parser.add_argument("itss_db")
     parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--report-rows", type=int, default=1000000)
     args = parser.parse_args()
     config.parse_config(["-c", args.conf])
     sizes = [int(s) for s in args.sizes.split(",")]
     plain = bench_db(odoo.modules.registry.Registry(args.plain_db), False, sizes)
-    itss = bench_db(odoo.modules.registry.Registry(args.itss_db), True, sizes)
+    itss = bench_db(odoo.modules.registry.Registry(args.itss_db), True, sizes, args.report_rows)
     rows = [
         ("create, batch 1: tickets/s", "create_1_rate", "{:.0f}"),
         ("create, batch 1: queries/ticket", "create_1_queries", "{:.1f}"),
@@ -221,6 +266,16 @@ def main():
             f"{row['open']:>8} {row['due']:>6} {row['idle_queries']:>13} "
             f"{row['idle_ms']:>8.1f} {row['due_seconds']:>8.2f} "
             f"{row['due_queries_per_ticket']:>19.1f}"
+        )
+
+
+    if itss.get("report"):
+        rep = itss["report"]
+        print()
+        print(
+            f"service report of one month over {rep['rows']} tickets: rendered in "
+            f"{rep['render_s']:.2f} s with {rep['queries']} queries "
+            f"({rep['html_kb']:.0f} kB of HTML; tickets generated in SQL in {rep['generated_s']:.0f} s)"
         )
 
 

@@ -1,0 +1,2 @@
+from . import itss_incident_report
+from . import report_itss_service

@@ -1,0 +1,175 @@
+import io
+from datetime import date, datetime
+
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
+from .common import ItssCase
+
+
+class TestReports(ItssCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.cust_a = Partner.create({"name": "Report Customer A", "is_company": True})
+        cls.cust_b = Partner.create({"name": "Report Customer B", "is_company": True})
+        facts = {
+            # logged, first response, response min, response breached, resolved,
+            # resolve min, resolve breached, escalations, paused, satisfaction
+            "t1": ("2026-11-02 01:00", "2026-11-02 01:10", 10, False, "2026-11-02 03:00", 60, False, 0, 0, "5"),
+            "t2": ("2026-11-03 01:00", "2026-11-03 01:30", 30, True, "2026-11-05 01:00", 600, True, 1, 120, "3"),
+            "t3": ("2026-11-10 01:00", "2026-11-10 01:20", 20, False, None, 0, False, 0, 0, None),
+            "t4": ("2026-10-28 01:00", "2026-10-28 01:05", 5, False, "2026-11-01 01:00", 240, False, 0, 0, None),
+            "t5": ("2026-11-20 01:00", None, 0, False, None, 0, False, 0, 0, None),
+            "t6": ("2026-11-15 01:00", None, 0, False, None, 0, False, 0, 0, None),
+        }
+        cls.tickets = {}
+        for key, row in facts.items():
+            partner = cls.cust_b if key == "t6" else cls.cust_a
+            state = "resolved" if row[4] else "in_progress"
+            ticket = cls._ticket(state, partner_id=partner.id, itss_impact="3", itss_urgency="3")
+            cls.tickets[key] = ticket
+            cls.env.cr.execute(
+                """
+                UPDATE helpdesk_ticket SET itss_logged_date = %s, itss_first_response_date = %s,
+                       itss_response_minutes = %s, itss_response_breached = %s,
+                       itss_resolved_date = %s, itss_resolve_minutes = %s,
+                       itss_resolve_breached = %s, itss_escalation_count = %s,
+                       itss_paused_minutes = %s, itss_satisfaction = %s
+                 WHERE id = %s
+                """,
+                list(row) + [ticket.id],
+            )
+        cls.env.cr.execute(
+            "UPDATE helpdesk_ticket SET itss_reopened_from_id = %s WHERE id = %s",
+            [cls.tickets["t1"].id, cls.tickets["t5"].id],
+        )
+        cls.env.invalidate_all()
+        cls.Report = cls.env["itss.incident.report"]
+
+    def _wizard(self, **vals):
+        values = {"period": "custom", "date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30),
+                  "lang": "en_US"}
+        values.update(vals)
+        return self.env["itss.service.report"].create(values)
+
+    def test_period_figures(self):
+        domain = [("commercial_partner_id", "in", (self.cust_a | self.cust_b).ids)]
+        kpi = self.Report._itss_period_kpis(datetime(2026, 11, 1), datetime(2026, 12, 1), domain)
+        self.assertEqual(kpi["logged"], 5)
+        self.assertEqual(kpi["responded"], 3)
+        self.assertEqual(kpi["response_in_sla"], 2)
+        self.assertAlmostEqual(kpi["response_rate"], 200 / 3)
+        self.assertAlmostEqual(kpi["response_avg"], 20.0)
+        self.assertAlmostEqual(kpi["response_median"], 20.0)
+        # wall clock: 10, 30 and 20 minutes after logging
+        self.assertAlmostEqual(kpi["response_wall_avg"], 20.0)
+        self.assertAlmostEqual(kpi["response_wall_median"], 20.0)
+        self.assertEqual(kpi["reopened"], 1)
+        self.assertEqual(kpi["escalations"], 1)
+        # resolved in November: t1, t2 and t4 (logged in October)
+        self.assertEqual(kpi["resolved"], 3)
+        self.assertEqual(kpi["first_contact_resolved"], 2)
+        self.assertAlmostEqual(kpi["fcr_rate"], 200 / 3)
+        self.assertAlmostEqual(kpi["ontime_rate"], 200 / 3)
+        self.assertAlmostEqual(kpi["resolve_avg"], 300.0)
+        self.assertAlmostEqual(kpi["resolve_median"], 240.0)
+        # wall clock: 2 h, 48 h, 96 h
+        self.assertAlmostEqual(kpi["resolve_wall_avg"], (2 + 48 + 96) / 3)
+        self.assertAlmostEqual(kpi["resolve_wall_median"], 48.0)
+        self.assertAlmostEqual(kpi["paused_minutes"], 120.0)
+        self.assertAlmostEqual(kpi["satisfaction"], 4.0)
+
+    def test_customer_and_empty_period(self):
+        only_a = [("commercial_partner_id", "=", self.cust_a.id)]
+        kpi = self.Report._itss_period_kpis(datetime(2026, 11, 1), datetime(2026, 12, 1), only_a)
+        self.assertEqual(kpi["logged"], 4)
+        empty = self.Report._itss_period_kpis(datetime(2025, 1, 1), datetime(2025, 2, 1), only_a)
+        self.assertEqual(empty["logged"], 0)
+        self.assertEqual(empty["resolved"], 0)
+        self.assertIsNone(empty["fcr_rate"])
+        self.assertIsNone(empty["resolve_avg"])
+        wizard = self._wizard(partner_id=self.cust_a.id, date_from=date(2025, 1, 1),
+                              date_to=date(2025, 1, 31))
+        self.assertIn("Tickets logged", wizard.kpi_html)
+
+    def test_breakdown_trend_and_forecast(self):
+        wizard = self._wizard(partner_id=self.cust_a.id, period="month")
+        wizard.write({"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)})
+        data = wizard._itss_data()
+        self.assertEqual(data["current"]["logged"], 4)
+        self.assertEqual(data["previous"]["logged"], 1, "t4 was logged in October")
+        self.assertEqual(len(data["history"]), 7)
+        by_priority = {row["label"]: row for row in data["breakdowns"]["priority"]}
+        self.assertEqual(by_priority["P3 - Medium"]["logged"], 4)
+        self.assertEqual(by_priority["P3 - Medium"]["resolved"], 3)
+        self.assertEqual(self.env["itss.service.report"]._itss_forecast([1, 2, 3]), 4)
+        self.assertEqual(self.env["itss.service.report"]._itss_forecast([5, 3, 1]), 0)
+        self.assertIn("<svg", data["chart_weekly"])
+        self.assertIn("<rect", data["chart_priority"])
+
+    def test_kpi_colours_against_targets(self):
+        wizard = self._wizard(partner_id=self.cust_a.id)
+        self.assertIn("table-danger", wizard.kpi_html, "66.7 % < 80 % first-contact target")
+        self.env.company.itss_kpi_fcr_target = 50
+        self.env.company.itss_kpi_ontime_target = 50
+        wizard.invalidate_recordset(["kpi_html"])
+        self.assertIn("table-success", wizard.kpi_html)
+        self.assertNotIn("table-danger", wizard.kpi_html)
+
+    def test_pdf_and_html_rendering(self):
+        wizard = self._wizard(partner_id=self.cust_a.id)
+        report = self.env.ref("itss_incident.action_report_itss_service")
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(report, wizard.ids)
+        self.assertIn(b"Service Report", html)
+        self.assertIn(b"Report Customer A", html)
+        self.assertIn(b"<svg", html)
+        pdf, kind = self.env["ir.actions.report"].with_context(
+            force_report_rendering=True
+        )._render_qweb_pdf(report, wizard.ids)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        chinese = self._wizard(partner_id=self.cust_a.id, lang="zh_CN") if self.env[
+            "res.lang"
+        ]._lang_get("zh_CN") else None
+        if chinese:
+            html, _type = self.env["ir.actions.report"]._render_qweb_html(report, chinese.ids)
+            self.assertIn("服务报告", html.decode())
+
+    def test_xlsx(self):
+        wizard = self._wizard(partner_id=self.cust_a.id)
+        book = load_workbook(io.BytesIO(wizard._itss_xlsx()))
+        sheet = book.worksheets[0]
+        values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=5) if row[0].value}
+        self.assertEqual(values["Tickets logged"], 4)
+        self.assertEqual(values["Tickets resolved"], 3)
+        self.assertEqual(len(book.worksheets), 4)
+        action = wizard.action_xlsx()
+        self.assertIn("/web/content/", action["url"])
+
+    def test_monthly_sending_once_per_period(self):
+        recipient = self.env["res.partner"].create({"name": "CIO", "email": "cio@example.com"})
+        subscription = self.env["itss.service.report.subscription"].create(
+            {"name": "Customer A monthly", "partner_id": self.cust_a.id,
+             "recipient_ids": [(6, 0, recipient.ids)], "lang": "en_US"}
+        )
+        Mail = self.env["mail.mail"]
+
+        def sent():
+            return Mail.search([("recipient_ids", "in", recipient.ids)])
+
+        with freeze_time("2026-12-01 02:00:00"):
+            subscription._cron_itss_send_service_reports()
+            subscription._cron_itss_send_service_reports()
+        self.assertEqual(len(sent()), 1)
+        self.assertEqual(subscription.last_period_start, date(2026, 11, 1))
+        self.assertEqual(len(sent().attachment_ids), 1)
+        self.assertIn("2026-11", sent().subject)
+        with freeze_time("2026-12-20 02:00:00"):
+            subscription._cron_itss_send_service_reports()
+        self.assertEqual(len(sent()), 1)
+        with freeze_time("2027-01-02 02:00:00"):
+            subscription._cron_itss_send_service_reports()
+        self.assertEqual(len(sent()), 2)
+        self.assertEqual(subscription.last_period_start, date(2026, 12, 1))
