@@ -44,6 +44,7 @@
         "views/itss_escalation_rule_views.xml",
         "views/itss_escalation_log_views.xml",
         "views/itss_problem_views.xml",
+        "views/itss_alert_source_views.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -53,6 +54,7 @@
         "demo/res_users_demo.xml",
         "demo/helpdesk_ticket_team_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
+        "demo/itss_alert_source_demo.xml",
     ],
     "assets": {
         "web.assets_tests": ["itss_incident/static/tests/tours/**/*"],

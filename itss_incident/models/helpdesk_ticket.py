@@ -250,6 +250,23 @@ class HelpdeskTicket(models.Model):
         help="At the urgent re-confirmation, the first line engineer said they can "
         "resolve the ticket without help.",
     )
+    itss_alert_source_id = fields.Many2one(
+        "itss.alert.source", string="Alert Source", index="btree_not_null", copy=False,
+        readonly=True,
+    )
+    itss_alert_fingerprint = fields.Char(string="Alert Fingerprint", copy=False, readonly=True)
+    itss_alert_count = fields.Integer(string="Alert Occurrences", copy=False, readonly=True)
+    itss_alert_first_seen = fields.Datetime(string="Alert First Seen", copy=False, readonly=True)
+    itss_alert_last_seen = fields.Datetime(string="Alert Last Seen", copy=False, readonly=True)
+    itss_alert_ci = fields.Char(string="Configuration Item", copy=False, readonly=True)
+    itss_alert_url = fields.Char(string="Alert Link", copy=False, readonly=True)
+    itss_alert_touched = fields.Boolean(
+        string="Worked by a Person",
+        copy=False,
+        readonly=True,
+        help="A person accepted, answered or re-prioritised this alert ticket: when the "
+        "alert clears, it is resolved but waits for the normal close.",
+    )
     itss_problem_id = fields.Many2one(
         "itss.problem",
         string="Problem",
@@ -373,6 +390,18 @@ class HelpdeskTicket(models.Model):
     itss_reminder_date = fields.Datetime(
         string="Next Desk Reminder", copy=False, readonly=True, index="btree_not_null"
     )
+
+    def init(self):
+        super().init()
+        # at most one open ticket per alert source and fingerprint
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS helpdesk_ticket_itss_alert_open_uniq
+                ON helpdesk_ticket (itss_alert_source_id, itss_alert_fingerprint)
+             WHERE itss_alert_source_id IS NOT NULL
+               AND (itss_state IS NULL OR itss_state NOT IN ('closed', 'cancelled'))
+            """
+        )
 
     @api.model
     def _search(self, domain, *args, **kwargs):
@@ -519,6 +548,13 @@ class HelpdeskTicket(models.Model):
             # who may not write the ticket at all learns that, not the ITSS rules
             self.check_access("write")
             raise
+        if (
+            not self.env.su
+            and {"stage_id", "user_id", "itss_priority", "itss_impact", "itss_urgency"} & set(vals)
+        ):
+            alert_tickets = self.filtered(lambda t: t.itss_alert_source_id and not t.itss_alert_touched)
+            if alert_tickets:
+                alert_tickets._itss_write_facts({"itss_alert_touched": True})
         before = {}
         if {"stage_id", "team_id", "user_id"} & set(vals):
             before = {t.id: (t.itss_state, t.user_id, t.team_id) for t in self}
@@ -783,6 +819,54 @@ class HelpdeskTicket(models.Model):
                 self._itss_notify("auto_escalation", None, 3, channel, people, reason)
         return True
 
+    def _itss_alert_fired_again(self, alert, now):
+        """The same alert fired again: count it; flapping after it cleared puts the
+        (not yet closed) ticket back in progress."""
+        self.ensure_one()
+        self._itss_write_facts(
+            {"itss_alert_count": self.itss_alert_count + 1, "itss_alert_last_seen": now}
+        )
+        if self.itss_state == "resolved":
+            reason = self.env._("the alert fired again")
+            self.with_context(itss_correction_reason=reason)._itss_move_to("in_progress")
+            self.message_post(
+                body=self.env._("The alert fired again before the quiet period ended: "
+                                "back in progress (flapping)."),
+                subtype_xmlid="mail.mt_note",
+            )
+        else:
+            # a log line, not a notification: repeats must stay cheap
+            self._message_log(
+                body=self.env._("The alert fired again (%(count)s times in all).",
+                                count=self.itss_alert_count),
+            )
+
+    def _itss_alert_resolved(self, alert, now):
+        """The alert cleared: resolve the ticket; nobody worked on it: it closes after
+        the source's quiet period, else it waits for the normal close."""
+        self.ensure_one()
+        if self.itss_state not in ("new", "assigned", "in_progress", "pending"):
+            return False
+        cleared = alert["ends_at"] or now
+        self.write(
+            {
+                "itss_solution": Markup("<p>%s</p>")
+                % self.env._(
+                    "Alert cleared at %(moment)s.",
+                    moment=fields.Datetime.to_string(cleared) + " UTC",
+                ),
+                "itss_closure_code_id": self.itss_closure_code_id.id
+                or self.env.ref("itss_incident.closure_code_resolved").id,
+                "itss_recovery_date": cleared,
+            }
+        )
+        self._itss_move_to("resolved")
+        if not self.itss_alert_touched:
+            close_at = now + timedelta(minutes=self.itss_alert_source_id.quiet_minutes)
+            self._itss_write_facts({"itss_auto_close_date": close_at})
+            self.env.ref("itss_incident.ir_cron_itss_auto_close").sudo()._trigger(at=close_at)
+        return True
+
     def _itss_send_logged_notice(self):
         """Tell the customer the number of the ticket just logged (email)."""
         template = self.env.ref("itss_incident.mail_template_itss_ticket_logged")
@@ -828,6 +912,8 @@ class HelpdeskTicket(models.Model):
         facts = {"itss_progress_count": self.itss_progress_count + 1}
         if agent and not self.itss_first_response_date:
             facts.update(self._itss_first_response_facts(now))
+        if agent and self.itss_alert_source_id and not self.env.su:
+            facts["itss_alert_touched"] = True
         if not agent and self.itss_state == "resolved" and self.itss_auto_close_date:
             facts["itss_auto_close_date"] = False
             if self.user_id:
@@ -1557,6 +1643,14 @@ class HelpdeskTicket(models.Model):
 
     def _itss_auto_close(self):
         self.ensure_one()
+        if self.itss_alert_source_id and not self.itss_alert_touched:
+            # a cleared alert nobody worked on: closed without customer confirmation
+            self._itss_move_to("closed", {"itss_close_origin": "alert"})
+            self.message_post(
+                body=self.env._("Closed automatically: the alert stayed clear."),
+                subtype_xmlid="mail.mt_note",
+            )
+            return
         days = self.company_id.itss_auto_close_days
         self._itss_move_to(
             "closed",

@@ -49,6 +49,13 @@ class ResCompany(models.Model):
         help="Share of resolved tickets resolved within the SLA.",
     )
 
+    itss_alert_quiet_minutes = fields.Integer(
+        string="Alert Quiet Period (minutes)",
+        default=10,
+        help="Default quiet period of new alert sources: how long a cleared alert's "
+        "ticket waits before closing.",
+    )
+
     _sql_constraints = [
         (
             "itss_sla_warn_pct",

@@ -10,3 +10,4 @@ from . import test_problem
 from . import test_close_flow
 from . import test_portal
 from . import test_reports
+from . import test_alerts

@@ -111,6 +111,7 @@ def bench_db(registry, itss, sizes, report_rows=0):
             res[f"list_{limit}_ms"] = m.seconds * 1000
         if itss:
             res["cron"] = bench_cron(env, team, user, sizes)
+            res["alerts"] = bench_alerts(env, team)
             if report_rows:
                 res["report"] = bench_report(env, team, user, report_rows)
         cr.rollback()
@@ -185,6 +186,45 @@ def bench_cron(env, team, user, sizes):
             }
         )
     return results
+
+
+def bench_alerts(env, team, n=200):
+    """Alert intake through the model (the endpoint's work after the token check):
+    new alerts, and repeats of an open one."""
+    cr = env.cr
+    source = env["itss.alert.source"].create({"name": "Bench alerts", "team_id": team.id})
+
+    def payload(fingerprint):
+        return {
+            "version": "4",
+            "status": "firing",
+            "alerts": [
+                {
+                    "status": "firing",
+                    "labels": {"alertname": "Bench", "instance": fingerprint, "severity": "warning",
+                               **{f"label{i}": str(i) for i in range(20)}},
+                    "annotations": {"summary": "bench"},
+                    "startsAt": "2026-11-20T08:00:00Z",
+                    "fingerprint": fingerprint,
+                }
+            ],
+        }
+
+    env.flush_all()
+    with Meter(cr) as new:
+        for i in range(n):
+            source._itss_ingest(source._itss_parse(payload(f"new-{i}")))
+            env.flush_all()
+    with Meter(cr) as dedup:
+        for _i in range(n):
+            source._itss_ingest(source._itss_parse(payload("new-0")))
+            env.flush_all()
+    return {
+        "new_rate": n / new.seconds,
+        "new_queries": new.queries / n,
+        "dedup_rate": n / dedup.seconds,
+        "dedup_queries": dedup.queries / n,
+    }
 
 
 def bench_report(env, team, user, rows):
@@ -269,6 +309,13 @@ def main():
         )
 
 
+    alerts = itss["alerts"]
+    print()
+    print("alert intake (ITSS only, 23 labels per alert):")
+    print(f"  new alert (a ticket each):   {alerts['new_rate']:8.0f} /s  {alerts['new_queries']:6.1f} queries")
+    print(f"  repeat of an open alert:     {alerts['dedup_rate']:8.0f} /s  {alerts['dedup_queries']:6.1f} queries")
+    print(f"  ticket by the ORM (batch 1): {itss['create_1_rate']:8.0f} /s  "
+          f"{itss['create_1_queries']:6.1f} queries")
     if itss.get("report"):
         rep = itss["report"]
         print()

@@ -1,0 +1,63 @@
+import json
+
+from psycopg2.errors import UniqueViolation
+from werkzeug.exceptions import BadRequest, Forbidden
+
+from odoo import http
+from odoo.exceptions import UserError
+from odoo.http import request
+
+
+MAX_PAYLOAD_BYTES = 1024 * 1024
+
+
+class ItssAlertController(http.Controller):
+    @http.route(
+        ["/itss/alert/<int:source_id>", "/itss/alert/<int:source_id>/<string:token>"],
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+    )
+    def itss_alert(self, source_id, token=None, **kw):
+        """Alertmanager (webhook v4) or generic JSON alerts. The token (header
+        ``Authorization: Bearer``, or the path) is checked before the body is read:
+        403 for a bad token or an unknown source, 400 for a bad body; nothing is
+        created then."""
+        header = request.httprequest.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        source = request.env["itss.alert.source"].sudo().browse(source_id).exists()
+        # sudo: the source is read only to check the token; no data leaves
+        if not source or not source.active or not source._itss_check_token(token):
+            raise Forbidden()
+        length = request.httprequest.content_length
+        if length is not None and length > MAX_PAYLOAD_BYTES:
+            raise BadRequest("payload too large")
+        body = request.httprequest.get_data(cache=True)
+        if len(body) > MAX_PAYLOAD_BYTES:
+            raise BadRequest("payload too large")
+        try:
+            payload = json.loads(body or b"null")
+            alerts = source._itss_parse(payload)
+        except (ValueError, UserError) as error:
+            raise BadRequest(f"malformed payload: {error}") from error
+        counts = self._itss_ingest(source, alerts)
+        return request.make_json_response(counts)
+
+    @staticmethod
+    def _itss_ingest(source, alerts, tries=3):
+        """Ingest; a concurrent request that created the same alert's ticket first makes
+        the index refuse ours: start a new transaction, which sees it, and update."""
+        env = source.env
+        for attempt in range(tries):
+            try:
+                with env.cr.savepoint():
+                    return source._itss_ingest(alerts)
+            except UniqueViolation:
+                if attempt == tries - 1:
+                    raise
+                env.cr.rollback()
+                env.invalidate_all(flush=False)
+        return {}
