@@ -25,6 +25,16 @@ SATISFACTION_SELECTION = [
     ("4", "Satisfied"),
     ("5", "Very satisfied"),
 ]
+TICKET_TYPE_SELECTION = [
+    ("incident", "Incident"),
+    ("service_request", "Service Request"),
+    ("security", "Security Incident"),
+]
+FOLLOWUP_RESULT_SELECTION = [
+    ("satisfied", "Satisfied"),
+    ("not_satisfied", "Not satisfied"),
+    ("unreachable", "Unreachable"),
+]
 CLOSE_ORIGIN_SELECTION = [
     ("desk", "Service desk"),
     ("customer", "Customer confirmation"),
@@ -78,11 +88,7 @@ class HelpdeskTicket(models.Model):
         string="ITSS State",
     )
     itss_ticket_type = fields.Selection(
-        [
-            ("incident", "Incident"),
-            ("service_request", "Service Request"),
-            ("security", "Security Incident"),
-        ],
+        TICKET_TYPE_SELECTION,
         string="Ticket Type",
         required=True,
         default="incident",
@@ -224,11 +230,7 @@ class HelpdeskTicket(models.Model):
         string="Follow-up Tickets",
     )
     itss_followup_result = fields.Selection(
-        [
-            ("satisfied", "Satisfied"),
-            ("not_satisfied", "Not satisfied"),
-            ("unreachable", "Unreachable"),
-        ],
+        FOLLOWUP_RESULT_SELECTION,
         string="Follow-up Result",
         tracking=True,
         copy=False,

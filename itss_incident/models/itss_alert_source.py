@@ -9,6 +9,7 @@ from pytz import utc
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .helpdesk_ticket import TICKET_TYPE_SELECTION
 from .itss_priority_matrix import IMPACT_SELECTION, URGENCY_SELECTION
 
 
@@ -48,8 +49,7 @@ class ItssAlertSource(models.Model):
     )
     category_id = fields.Many2one("helpdesk.ticket.category", string="Category")
     ticket_type = fields.Selection(
-        [("incident", "Incident"), ("service_request", "Service Request"),
-         ("security", "Security Incident")],
+        TICKET_TYPE_SELECTION,
         required=True,
         default="incident",
     )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..models.helpdesk_ticket import TICKET_TYPE_SELECTION
+from ..models.helpdesk_ticket_stage import ITSS_STATE_SELECTION
 from ..models.helpdesk_ticket_team import ITSS_TIER_SELECTION
 from ..models.itss_priority_matrix import PRIORITY_SELECTION
 
@@ -23,16 +25,13 @@ class ItssIncidentReport(models.Model):
     tier = fields.Selection(ITSS_TIER_SELECTION, string="Support Tier", readonly=True)
     category_id = fields.Many2one("helpdesk.ticket.category", string="Category", readonly=True)
     itss_ticket_type = fields.Selection(
-        [("incident", "Incident"), ("service_request", "Service Request"),
-         ("security", "Security Incident")],
+        TICKET_TYPE_SELECTION,
         string="Ticket Type",
         readonly=True,
     )
     itss_priority = fields.Selection(PRIORITY_SELECTION, string="Priority", readonly=True)
     itss_state = fields.Selection(
-        [("new", "Logged"), ("assigned", "Dispatched"), ("in_progress", "In Progress"),
-         ("pending", "Pending"), ("resolved", "Resolved"), ("closed", "Closed"),
-         ("cancelled", "Cancelled")],
+        ITSS_STATE_SELECTION,
         string="State",
         readonly=True,
     )

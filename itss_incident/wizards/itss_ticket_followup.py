@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..models.helpdesk_ticket import FOLLOWUP_RESULT_SELECTION
+
 
 class ItssTicketFollowup(models.TransientModel):
     """Record the follow-up visit (回访) of a closed ticket."""
@@ -8,14 +10,7 @@ class ItssTicketFollowup(models.TransientModel):
     _description = "Record an ITSS follow-up visit"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
-    result = fields.Selection(
-        [
-            ("satisfied", "Satisfied"),
-            ("not_satisfied", "Not satisfied"),
-            ("unreachable", "Unreachable"),
-        ],
-        required=True,
-    )
+    result = fields.Selection(FOLLOWUP_RESULT_SELECTION, required=True)
     note = fields.Text()
 
     def action_record(self):
