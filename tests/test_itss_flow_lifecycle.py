@@ -8,6 +8,7 @@ class TestItssFlowLifecycle(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env.company.itss_major_priority = "0"  # the major process is tested apart
         cls.agent = new_test_user(
             cls.env,
             login="flow_agent",

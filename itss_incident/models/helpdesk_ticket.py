@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, is_html_empty
+from odoo.tools import SQL, html2plaintext, is_html_empty
 
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES, ITSS_TRANSITIONS
 from .itss_priority_matrix import (
@@ -1533,9 +1533,10 @@ class HelpdeskTicket(models.Model):
         self.invalidate_recordset(["itss_escalation_log_ids"])
         return log
 
-    def _itss_notify(self, kind, rule, sequence, channel, recipient, reason):
+    def _itss_notify(self, kind, rule, sequence, channel, recipient, reason, body=None):
         """Notify ``recipient`` (users or partners) once per due point and channel:
-        email (mail.mail), SMS (sms.sms) or a phone call activity."""
+        email (mail.mail), SMS (sms.sms) or a phone call activity. ``body`` (HTML)
+        replaces the standard notification text."""
         self.ensure_one()
         users = recipient if recipient._name == "res.users" else self.env["res.users"]
         partners = users.partner_id if users else recipient
@@ -1546,18 +1547,20 @@ class HelpdeskTicket(models.Model):
             return False
         if channel == "email":
             template = self.env.ref("itss_incident.mail_template_itss_notification")
+            email_values = {"recipient_ids": [(6, 0, partners.ids)]}
+            if body:
+                email_values["body_html"] = body
             template.with_context(itss_reason=reason).send_mail(
-                self.id,
-                email_values={"recipient_ids": [(6, 0, partners.ids)]},
+                self.id, email_values=email_values
             )
         elif channel == "sms":
-            body = self.env._(
+            text = html2plaintext(body) if body else self.env._(
                 "[%(number)s] %(reason)s: %(name)s",
                 number=self.number,
                 reason=reason,
                 name=self.name,
             )
-            self.sudo()._message_sms(body, partner_ids=partners.ids, put_in_queue=True)
+            self.sudo()._message_sms(text, partner_ids=partners.ids, put_in_queue=True)
         elif channel == "call":
             callers = users or self.team_id.itss_incident_manager_id or self.team_id.user_id
             for user in callers:

@@ -63,6 +63,7 @@ class TestAlertIntake(AlertMixin, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env.company.itss_major_priority = "0"  # no major incident process here
         cls.source, cls.token = cls._make_source(cls.env)
 
     def _ingest(self, payload, when="2026-11-20 08:01:00"):
@@ -229,7 +230,8 @@ class TestAlertRace(AlertMixin, TransactionCase):
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     source = env["itss.alert.source"].browse(self.source_id)
-                    alerts = source._itss_parse(alertmanager_payload(fingerprint="race"))
+                    alerts = source._itss_parse(alertmanager_payload(
+                        fingerprint="race", labels={"alertname": "Race", "severity": "warning"}))
                     cr.execute("SELECT 1")  # take the snapshot before the other commits
                     barrier.wait(10)
                     ItssAlertController._itss_ingest(source, alerts)
@@ -258,6 +260,7 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env.company.itss_major_priority = "0"  # no major incident process here
         cls.source, cls.token = cls._make_source(cls.env)
         other_company = cls.env["res.company"].create({"name": "Other alert company"})
         cls.other_source, cls.other_token = cls._make_source(cls.env, company=other_company)

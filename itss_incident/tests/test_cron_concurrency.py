@@ -20,6 +20,9 @@ class TestCronConcurrency(TransactionCase):
         super().setUp()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            # no major incident process for this P1 ticket (restored in the clean-up)
+            self.major_priority = env.company.itss_major_priority
+            env.company.itss_major_priority = "0"
             pm = env["res.users"].create(
                 {"login": "itss_conc_pm", "name": "Concurrency PM", "email": "pm@example.com"}
             )
@@ -60,6 +63,7 @@ class TestCronConcurrency(TransactionCase):
             partner = user.partner_id
             user.unlink()
             partner.unlink()
+            env.company.itss_major_priority = self.major_priority
 
     def _log_count(self, cr):
         cr.execute(

@@ -135,6 +135,7 @@ class TestPriority(ItssCase):
         self.assertEqual(sorted(policies.mapped("priority")), ["1", "2", "3", "4"])
 
     def test_major_priority_setting(self):
-        self.assertEqual(self.env.company.itss_major_priority, "2")
+        defaults = self.env["res.company"].default_get(["itss_major_priority"])
+        self.assertEqual(defaults["itss_major_priority"], "2", "P1 and P2 by default")
         with self.assertRaises(ValueError):
             self.env.company.itss_major_priority = "5"

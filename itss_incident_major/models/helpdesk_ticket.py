@@ -1,0 +1,146 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    itss_major_incident_id = fields.Many2one(
+        "itss.major.incident",
+        string="Major Incident",
+        index="btree_not_null",
+        copy=False,
+        tracking=True,
+    )
+
+    def _itss_get_post_close_fields(self):
+        return super()._itss_get_post_close_fields() | {"itss_major_incident_id"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tickets = super().create(vals_list)
+        tickets._itss_check_major()
+        return tickets
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"itss_priority", "itss_impact", "itss_urgency", "team_id"} & set(vals):
+            self._itss_check_major()
+        return result
+
+    def _itss_is_major_priority(self):
+        threshold = self.company_id.itss_major_priority
+        return bool(
+            self.team_id.itss_tier
+            and threshold != "0"
+            and self.itss_priority
+            and self.itss_priority <= threshold
+        )
+
+    def _itss_check_major(self):
+        """A ticket reaching a major priority declares a major incident (once)."""
+        for ticket in self:
+            if (
+                not ticket.itss_major_incident_id
+                and ticket.itss_state not in ("resolved", "closed", "cancelled")
+                and ticket._itss_is_major_priority()
+            ):
+                labels = dict(ticket._fields["itss_priority"]._description_selection(self.env))
+                ticket.sudo().action_itss_declare_major(
+                    reason=self.env._(
+                        "Priority %(priority)s reached.", priority=labels[ticket.itss_priority]
+                    )
+                )
+
+    def action_itss_declare_major(self, reason=None):
+        """Declare a major incident for this ticket and notify the incident manager and
+        the management (email, SMS, call)."""
+        self.ensure_one()
+        if self.itss_major_incident_id:
+            raise UserError(
+                self.env._("Ticket %(ticket)s belongs to a major incident already.",
+                           ticket=self.display_name)
+            )
+        team = self.team_id
+        managers = team.itss_incident_manager_id
+        incident = self.env["itss.major.incident"].sudo().create(
+            {
+                "name": self.name,
+                "company_id": self.company_id.id,
+                "ticket_id": self.id,
+                "declared_reason": reason,
+                "manager_ids": [(6, 0, managers.ids)],
+                "recovery_team_ids": [(6, 0, self.user_id.ids)],
+                "management_partner_ids": [
+                    (6, 0, (team.itss_director_id | team.itss_leader_id).partner_id.ids)
+                ],
+                "impact": self.description,
+            }
+        )
+        people = team.itss_incident_manager_id | team.itss_director_id | team.itss_leader_id
+        why = self.env._("Major incident declared: %(number)s", number=incident.number)
+        for channel in ("email", "sms", "call"):
+            self._itss_notify("communication", None, 0, channel, people, why)
+        self.message_post(
+            body=Markup("%s<br/>%s") % (why, reason or ""), subtype_xmlid="mail.mt_note"
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "itss.major.incident",
+            "res_id": incident.id,
+            "view_mode": "form",
+        }
+
+    def _itss_check_transition(self, stage, vals):
+        super()._itss_check_transition(stage, vals)
+        if stage.itss_state == "closed":
+            for ticket in self:
+                incident = ticket.itss_major_incident_id
+                if incident and incident.state != "closed":
+                    raise UserError(
+                        self.env._(
+                            "Ticket %(ticket)s cannot close while its major incident "
+                            "%(incident)s is open.",
+                            ticket=ticket.display_name,
+                            incident=incident.number,
+                        )
+                    )
+
+    def _itss_notify_communication(self, update, line):
+        """One statement to one audience through its channel, logged once."""
+        self.ensure_one()
+        position = update.line_ids.ids.index(line.id) + 1
+        sequence = update.id * 1000 + position
+        channel = {"email": "email", "sms": "sms", "phone": "call", "portal": "portal"}[line.channel]
+        if line.channel == "portal":
+            customers = line.contact_ids or update.major_incident_id.ticket_ids.partner_id
+            if not self._itss_log("communication", None, sequence, channel, update.name, customers):
+                return
+            for ticket in update.major_incident_id.ticket_ids:
+                ticket.message_post(
+                    body=update.body, subject=update.name, message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                )
+            return
+        recipients = line.contact_ids
+        if line.channel == "phone":
+            recipients = line.contact_ids
+            users = line.approver_id
+            log = self._itss_log("communication", None, sequence, channel, update.name, recipients)
+            if log:
+                for user in users:
+                    self.activity_schedule(
+                        "mail.mail_activity_data_call",
+                        user_id=user.id,
+                        summary=self.env._(
+                            "Call %(who)s: %(subject)s",
+                            who=", ".join(recipients.mapped("name")),
+                            subject=update.name,
+                        ),
+                    )
+            return
+        self._itss_notify(
+            "communication", None, sequence, channel, recipients, update.name, body=update.body
+        )

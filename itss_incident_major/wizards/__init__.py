@@ -1,0 +1,1 @@
+from . import itss_major_declare

@@ -1,0 +1,48 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class ItssMajorDeclare(models.TransientModel):
+    """Declare a major incident for a ticket (with a reason), or join an open one."""
+
+    _name = "itss.major.declare"
+    _description = "Declare an ITSS major incident"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
+    major_incident_id = fields.Many2one(
+        "itss.major.incident",
+        string="Join Major Incident",
+        domain="[('state', 'in', ('declared', 'recovering'))]",
+        help="Leave empty to declare a new major incident.",
+    )
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        ticket = self.ticket_id
+        if self.major_incident_id:
+            if ticket.itss_major_incident_id:
+                raise UserError(self.env._("The ticket belongs to a major incident already."))
+            ticket.itss_major_incident_id = self.major_incident_id
+            self.major_incident_id.sudo().message_post(
+                body=self.env._("Ticket %(ticket)s joined: %(reason)s",
+                                ticket=ticket.display_name, reason=self.reason),
+                subtype_xmlid="mail.mt_note",
+            )
+            return {"type": "ir.actions.act_window_close"}
+        return ticket.action_itss_declare_major(reason=self.reason)
+
+
+class ItssMajorBcp(models.TransientModel):
+    """Invoke business continuity: who decided, when and why."""
+
+    _name = "itss.major.bcp"
+    _description = "Invoke business continuity"
+
+    major_incident_id = fields.Many2one("itss.major.incident", required=True, ondelete="cascade")
+    reason = fields.Text(required=True)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.major_incident_id.action_invoke_bcp(self.reason)
+        return {"type": "ir.actions.act_window_close"}
