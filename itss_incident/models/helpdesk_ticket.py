@@ -1,4 +1,3 @@
-import logging
 from datetime import timedelta
 
 from markupsafe import Markup, escape
@@ -7,14 +6,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, html2plaintext, is_html_empty
 
+from ..tools import run_locked_batch
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES, ITSS_TRANSITIONS
 from .itss_priority_matrix import (
     IMPACT_SELECTION,
     PRIORITY_SELECTION,
     URGENCY_SELECTION,
 )
-
-_logger = logging.getLogger(__name__)
 
 # helpdesk_mgmt's priority follows the ITSS priority: P1 -> Very High ... P4 -> Low.
 HELPDESK_PRIORITY = {"1": "3", "2": "2", "3": "1", "4": "0"}
@@ -1578,73 +1576,61 @@ class HelpdeskTicket(models.Model):
         """Escalation matrix, SLA warnings and breaches, automatic escalation and the
         second line watchdog, for the tickets that are due now."""
         now = fields.Datetime.now()
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM helpdesk_ticket
-                WHERE itss_next_action_date <= %s
-                ORDER BY id
-                LIMIT %s
-                FOR NO KEY UPDATE SKIP LOCKED
-                """,
-                now,
-                batch_size + 1,
-            )
+        query = SQL(
+            """
+            SELECT id FROM helpdesk_ticket
+             WHERE itss_next_action_date <= %s
+             ORDER BY id
+             LIMIT %s
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            now,
+            batch_size + 1,
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        tickets = self.browse(ids[:batch_size])
-        rules = tickets._itss_escalation_rules()
-        done = 0
-        for ticket in tickets:
-            try:
-                with self.env.cr.savepoint():
-                    ticket._itss_escalate(now, rules)
-                done += 1
-            except Exception:
-                _logger.exception("ITSS escalation of ticket %s failed", ticket.number)
-                ticket.itss_escalation_retry_date = now + timedelta(minutes=15)
-        self.env["ir.cron"]._notify_progress(
-            done=done, remaining=max(len(ids) - batch_size, 0)
-        )
+        rules = {}
+
+        def escalate(ticket):
+            key = (ticket.company_id.id, ticket.itss_priority)
+            if key not in rules:
+                rules[key] = ticket._itss_escalation_rules()
+            ticket._itss_escalate(now, rules[key])
+
+        def retry_later(ticket):
+            ticket.itss_escalation_retry_date = now + timedelta(minutes=15)
+
+        run_locked_batch(self, query, batch_size, escalate, retry_later)
 
     @api.model
     def _cron_itss_auto_close(self, batch_size=100):
         """Close resolved tickets whose confirmation period passed without a customer
         reply; remind the service desk daily of the others."""
         now = fields.Datetime.now()
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM helpdesk_ticket
-                WHERE itss_state = 'resolved'
-                  AND (itss_auto_close_date <= %s OR itss_reminder_date <= %s)
-                ORDER BY id
-                LIMIT %s
-                FOR NO KEY UPDATE SKIP LOCKED
-                """,
-                now,
-                now,
-                batch_size + 1,
+        query = SQL(
+            """
+            SELECT id FROM helpdesk_ticket
+             WHERE itss_state = 'resolved'
+               AND (itss_auto_close_date <= %s OR itss_reminder_date <= %s)
+             ORDER BY id
+             LIMIT %s
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            now,
+            now,
+            batch_size + 1,
+        )
+
+        def close_or_remind(ticket):
+            if ticket.itss_auto_close_date and ticket.itss_auto_close_date <= now:
+                ticket._itss_auto_close()
+            else:
+                ticket._itss_remind_desk(now)
+
+        def retry_tomorrow(ticket):
+            ticket._itss_write_facts(
+                {"itss_auto_close_date": False, "itss_reminder_date": now + timedelta(days=1)}
             )
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        done = 0
-        for ticket in self.browse(ids[:batch_size]):
-            try:
-                with self.env.cr.savepoint():
-                    if ticket.itss_auto_close_date and ticket.itss_auto_close_date <= now:
-                        ticket._itss_auto_close()
-                    else:
-                        ticket._itss_remind_desk(now)
-                done += 1
-            except Exception:
-                _logger.exception("ITSS auto-close of ticket %s failed", ticket.number)
-                ticket.write({"itss_auto_close_date": False, "itss_reminder_date": now + timedelta(days=1)})
-        self.env["ir.cron"]._notify_progress(
-            done=done, remaining=max(len(ids) - batch_size, 0)
-        )
+
+        run_locked_batch(self, query, batch_size, close_or_remind, retry_tomorrow)
 
     def _itss_auto_close(self):
         self.ensure_one()

@@ -1,12 +1,11 @@
 import base64
-import logging
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-_logger = logging.getLogger(__name__)
+from ..tools import run_locked_batch
 
 
 class ItssServiceReportSubscription(models.Model):
@@ -49,30 +48,18 @@ class ItssServiceReportSubscription(models.Model):
         subscription and month, whatever runs twice or at once."""
         today = fields.Date.context_today(self)
         period_start = today.replace(day=1) - relativedelta(months=1)
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM itss_service_report_subscription
-                WHERE active AND (last_period_start IS NULL OR last_period_start < %s)
-                ORDER BY id
-                LIMIT %s
-                FOR NO KEY UPDATE SKIP LOCKED
-                """,
-                period_start,
-                batch_size + 1,
-            )
+        query = SQL(
+            """
+            SELECT id FROM itss_service_report_subscription
+             WHERE active AND (last_period_start IS NULL OR last_period_start < %s)
+             ORDER BY id
+             LIMIT %s
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            period_start,
+            batch_size + 1,
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        done = 0
-        for subscription in self.browse(ids[:batch_size]):
-            try:
-                with self.env.cr.savepoint():
-                    subscription._itss_send(period_start)
-                done += 1
-            except Exception:
-                _logger.exception("Service report of %s failed", subscription.name)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=max(len(ids) - batch_size, 0))
+        run_locked_batch(self, query, batch_size, lambda s: s._itss_send(period_start))
 
     def _itss_send(self, period_start):
         self.ensure_one()

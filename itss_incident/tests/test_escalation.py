@@ -257,7 +257,7 @@ class TestCronRobustness(EscalationCase):
             return original(record, kind, rule, sequence)
 
         with patch.object(type(self.Ticket), "_itss_fire", fire), \
-                patch("odoo.addons.itss_incident.models.helpdesk_ticket._logger"):
+                patch("odoo.addons.itss_incident.tools.cron_batch._logger"):
             self._cron(start + timedelta(minutes=1))
         self.assertEqual(len(self._logs(tickets[0], kind="rule")), 6)
         self.assertEqual(len(self._logs(tickets[2], kind="rule")), 6)

@@ -362,7 +362,6 @@ class ItssServiceReport(models.TransientModel):
             ("escalations", _("Functional escalations")),
         ]
 
-    @api.model
     def _itss_attachment_pdf(self):
         """The PDF of this report (bytes)."""
         report = self.env.ref("itss_incident.action_report_itss_service")

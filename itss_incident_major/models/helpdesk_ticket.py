@@ -126,20 +126,17 @@ class HelpdeskTicket(models.Model):
             return
         recipients = line.contact_ids
         if line.channel == "phone":
-            recipients = line.contact_ids
-            users = line.approver_id
-            log = self._itss_log("communication", None, sequence, channel, update.name, recipients)
-            if log:
-                for user in users:
-                    self.activity_schedule(
-                        "mail.mail_activity_data_call",
-                        user_id=user.id,
-                        summary=self.env._(
-                            "Call %(who)s: %(subject)s",
-                            who=", ".join(recipients.mapped("name")),
-                            subject=update.name,
-                        ),
-                    )
+            # the approver calls the contacts
+            if self._itss_log("communication", None, sequence, channel, update.name, recipients):
+                self.activity_schedule(
+                    "mail.mail_activity_data_call",
+                    user_id=line.approver_id.id,
+                    summary=self.env._(
+                        "Call %(who)s: %(subject)s",
+                        who=", ".join(recipients.mapped("name")),
+                        subject=update.name,
+                    ),
+                )
             return
         self._itss_notify(
             "communication", None, sequence, channel, recipients, update.name, body=update.body

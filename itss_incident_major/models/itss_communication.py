@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from odoo.addons.itss_incident.tools import run_locked_batch
+
 from .itss_major_incident import MANAGER_GROUP
 
 AUDIENCES = [
@@ -60,37 +62,33 @@ class ItssCommunicationPlanLine(models.Model):
     def _cron_itss_communication_reminders(self, batch_size=100):
         """Remind the managers of each line whose update is overdue, once per due time."""
         now = fields.Datetime.now()
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT l.id FROM itss_communication_plan_line l
-                  JOIN itss_major_incident m ON m.id = l.major_incident_id
-                 WHERE m.state IN ('declared', 'recovering', 'resolved')
-                   AND l.next_update_due <= %s
-                   AND (l.reminded_due IS NULL OR l.reminded_due <> l.next_update_due)
-                 ORDER BY l.id
-                 LIMIT %s
-                 FOR NO KEY UPDATE OF l SKIP LOCKED
-                """,
-                now,
-                batch_size + 1,
-            )
+        query = SQL(
+            """
+            SELECT l.id FROM itss_communication_plan_line l
+              JOIN itss_major_incident m ON m.id = l.major_incident_id
+             WHERE m.state IN ('declared', 'recovering', 'resolved')
+               AND l.next_update_due <= %s
+               AND (l.reminded_due IS NULL OR l.reminded_due <> l.next_update_due)
+             ORDER BY l.id
+             LIMIT %s
+               FOR NO KEY UPDATE OF l SKIP LOCKED
+            """,
+            now,
+            batch_size + 1,
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        lines = self.browse(ids[:batch_size])
-        for line in lines:
-            incident = line.major_incident_id
-            for manager in incident.manager_ids or incident.create_uid:
-                incident.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    user_id=manager.id,
-                    summary=self.env._(
-                        "Communication update due: %(line)s", line=line.display_name
-                    ),
-                )
-            line.reminded_due = line.next_update_due
-        self.env["ir.cron"]._notify_progress(done=len(lines), remaining=max(len(ids) - batch_size, 0))
+        run_locked_batch(self, query, batch_size, lambda line: line._itss_remind())
+
+    def _itss_remind(self):
+        """Remind the managers that this line's update is due (once per due time)."""
+        self.ensure_one()
+        incident = self.major_incident_id
+        for manager in incident.manager_ids or incident.create_uid:
+            incident.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Communication update due: %(line)s", line=self.display_name),
+            )
+        self.reminded_due = self.next_update_due
 
 
 class ItssCommunicationUpdate(models.Model):

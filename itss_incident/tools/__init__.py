@@ -1,0 +1,1 @@
+from .cron_batch import run_locked_batch  # noqa: F401
