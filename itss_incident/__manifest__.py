@@ -2,7 +2,7 @@
 {
     "name": "ITSS Incident Management",
     "summary": "ITSS / ITIL incident management on the OCA helpdesk",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",
@@ -28,6 +28,7 @@
         "data/itss_problem_data.xml",
         "wizards/itss_ticket_close_views.xml",
         "wizards/itss_ticket_followup_views.xml",
+        "wizards/itss_ticket_reopen_views.xml",
         "wizards/itss_ticket_reconfirm_views.xml",
         "wizards/itss_service_report_views.xml",
         "reports/itss_incident_report_views.xml",

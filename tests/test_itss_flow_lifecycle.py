@@ -1,5 +1,6 @@
 """Cross-addon flows on a database with both addons (pytest-odoo)."""
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -68,7 +69,7 @@ class TestItssFlowLifecycle(TransactionCase):
                 "itss_closure_code_id": self.env.ref(
                     "itss_incident.closure_code_resolved"
                 ).id,
-                "itss_recovery_date": "2026-11-20 10:00:00",
+                "itss_recovery_date": fields.Datetime.now(),
             }
         )
         ticket.with_user(self.engineer).action_itss_resolve()

@@ -3,10 +3,11 @@ from datetime import timedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext, is_html_empty
 
 from ..tools import run_locked_batch
+from .mail_thread import ITSS_AUTO_SUBMITTED
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES, ITSS_TRANSITIONS
 from .itss_priority_matrix import (
     IMPACT_SELECTION,
@@ -41,6 +42,53 @@ CLOSE_ORIGIN_SELECTION = [
     ("duplicate", "Closed with its master"),
     ("rejected", "Rejected by the customer"),
 ]
+# Facts the system derives (DESIGN.md, "One authority for the rules"): written by the
+# model only. Internal steps pass _ITSS_FACTS as the context's ``itss_facts``: a Python
+# object that no JSON-RPC caller can send (OCA queue_job's EDIT_SENTINEL).
+_ITSS_FACTS = object()
+ITSS_FACT_FIELDS = {
+    "itss_state",
+    "itss_resolved_date",
+    "itss_close_origin",
+    "itss_sla_policy_id",
+    "itss_response_deadline",
+    "itss_resolve_deadline",
+    "itss_response_warn_date",
+    "itss_response_warn2_date",
+    "itss_resolve_warn_date",
+    "itss_resolve_warn2_date",
+    "itss_first_response_date",
+    "itss_response_breached",
+    "itss_resolve_breached",
+    "itss_sla_at_risk",
+    "itss_response_minutes",
+    "itss_resolve_minutes",
+    "itss_paused_minutes",
+    "itss_escalation_count",
+    "itss_reassign_count",
+    "itss_progress_count",
+    "itss_progress_notified",
+    "itss_dispatch_date",
+    "itss_escalation_checked_date",
+    "itss_escalation_retry_date",
+    "itss_next_action_date",
+    "itss_auto_close_date",
+    "itss_reminder_date",
+    "itss_followup_date",
+    "itss_reconfirm_date",
+    "itss_reconfirm_user_id",
+    "itss_can_handle_alone",
+}
+
+
+class _ItssCorrection:
+    """The private pass of an incident manager's correction (resolved -> in progress),
+    with its reason; built only by the model, never by an RPC caller."""
+
+    def __init__(self, reason):
+        self.reason = reason
+
+
 # Fields of helpdesk_mgmt that a closed ticket keeps as they are (besides every itss_*
 # field but those of _itss_get_post_close_fields()).
 FROZEN_CORE_FIELDS = {
@@ -484,9 +532,12 @@ class HelpdeskTicket(models.Model):
     @api.constrains("stage_id", "team_id")
     def _check_itss_stage(self):
         for ticket in self:
-            if not ticket.stage_id or ticket.stage_id.closed and not ticket.itss_state:
+            # the stage's state, not the stored related one: that is recomputed only
+            # after this check when the stage itself was computed at creation
+            itss_state = ticket.stage_id.itss_state
+            if not ticket.stage_id or ticket.stage_id.closed and not itss_state:
                 continue
-            if bool(ticket.itss_state) != bool(ticket.team_id.itss_tier):
+            if bool(itss_state) != bool(ticket.team_id.itss_tier):
                 raise ValidationError(
                     self.env._(
                         "Ticket %(ticket)s: tickets of ITSS teams (teams with a support "
@@ -511,16 +562,59 @@ class HelpdeskTicket(models.Model):
     def _check_itss_state_requirements(self):
         self._itss_check_requirements()
 
+    @api.constrains("itss_recovery_date", "itss_logged_date", "itss_resolved_date")
+    def _check_itss_recovery_date(self):
+        """The business recovery time (DESIGN.md, "Resolution record") lies between the
+        logging and the resolution, and never in the future."""
+        now = fields.Datetime.now()
+        for ticket in self.filtered("itss_recovery_date"):
+            recovery = ticket.itss_recovery_date
+            error = None
+            if recovery > now:
+                error = self.env._("it lies in the future")
+            elif ticket.itss_logged_date and recovery < ticket.itss_logged_date:
+                error = self.env._(
+                    "it is before the ticket was logged (%(logged)s)",
+                    logged=ticket._itss_format_datetime(ticket.itss_logged_date),
+                )
+            elif ticket.itss_resolved_date and recovery > ticket.itss_resolved_date:
+                error = self.env._(
+                    "it is after the resolution (%(resolved)s)",
+                    resolved=ticket._itss_format_datetime(ticket.itss_resolved_date),
+                )
+            if error:
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s: the business recovery time %(recovery)s is "
+                        "not possible: %(error)s. Enter when the business service was "
+                        "back, between the logging and the resolution.",
+                        ticket=ticket.display_name,
+                        recovery=ticket._itss_format_datetime(recovery),
+                        error=error,
+                    )
+                )
+
+    def _itss_format_datetime(self, moment):
+        """A UTC datetime as the user reads it (their time zone)."""
+        return fields.Datetime.context_timestamp(self, moment).strftime("%Y-%m-%d %H:%M")
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._itss_check_facts(set().union(*vals_list) if vals_list else set())
         categories = self.env["helpdesk.ticket.category"].browse(
             [vals["category_id"] for vals in vals_list if vals.get("category_id")]
         )
+        customer_channels = self._itss_customer_channels()
         for vals in vals_list:
             if vals.get("category_id") and not vals.get("team_id"):
                 team = categories.browse(vals["category_id"])._itss_get_team()
                 if team:
                     vals["team_id"] = team.id
+            if not vals.get("team_id") and vals.get("channel_id") in customer_channels.ids:
+                # the portal's Web channel, the mail gateway's Email channel
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                if company.itss_default_team_id:
+                    vals["team_id"] = company.itss_default_team_id.id
             stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
             team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
             if team.itss_tier and stage and not stage.itss_state:
@@ -532,9 +626,60 @@ class HelpdeskTicket(models.Model):
                 vals.update(self._itss_prepare_stage_vals(stage, vals))
             if vals.get("team_id") and "itss_dispatch_date" not in vals:
                 vals["itss_dispatch_date"] = fields.Datetime.now()
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        # a team that helpdesk_mgmt gave by its own defaults (the auto-assigned user's
+        # team): dispatched now too
+        undated = tickets.filtered(lambda t: t.team_id.itss_tier and not t.itss_dispatch_date)
+        if undated:
+            undated._itss_write_facts({"itss_dispatch_date": fields.Datetime.now()})
+        return tickets
+
+    @api.model
+    def _itss_customer_channels(self):
+        """The channels customers use themselves: their tickets without a team go to
+        the company's default ITSS team."""
+        return (
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False)
+            or self.env["helpdesk.ticket.channel"]
+        ) | (
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False)
+            or self.env["helpdesk.ticket.channel"]
+        )
+
+    @api.model
+    def message_new(self, msg, custom_values=None):
+        """Tickets from the mail gateway come through the Email channel."""
+        custom_values = dict(custom_values or {})
+        if not custom_values.get("channel_id"):
+            channel = self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+            )
+            if channel:
+                custom_values["channel_id"] = channel.id
+        return super().message_new(msg, custom_values=custom_values)
+
+    def _itss_check_facts(self, names):
+        """Facts the system derives are written by the model only (ITSS_FACT_FIELDS):
+        internal steps pass the private _ITSS_FACTS object in the context. The
+        superuser (data files, no RPC call) stays exempt."""
+        if self.env.su or self.env.context.get("itss_facts") is _ITSS_FACTS:
+            return
+        forbidden = ITSS_FACT_FIELDS & set(names)
+        if forbidden:
+            labels = ", ".join(
+                sorted(self._fields[name].get_description(self.env)["string"] for name in forbidden)
+            )
+            raise AccessError(
+                self.env._(
+                    "These ticket fields are set by the system as the ticket moves through "
+                    "its lifecycle and cannot be written directly: %(fields)s. Use the "
+                    "ticket's buttons instead.",
+                    fields=labels,
+                )
+            )
 
     def write(self, vals):
+        self._itss_check_facts(vals)
         try:
             self._itss_check_frozen(vals)
             if vals.get("stage_id"):
@@ -571,7 +716,7 @@ class HelpdeskTicket(models.Model):
     def _itss_after_assignment_or_stage(self, before):
         """SLA clocks, counters and follow-ups of a change of stage, team or user."""
         now = fields.Datetime.now()
-        escalation = self.env.context.get("itss_functional_escalation")
+        escalation = self.env.context.get("itss_functional_escalation") is _ITSS_FACTS
         for ticket in self.filtered("team_id.itss_tier"):
             old_state, old_user, old_team = before[ticket.id]
             state = ticket.itss_state
@@ -607,7 +752,9 @@ class HelpdeskTicket(models.Model):
             pause = self.itss_sla_pause_ids.filtered(lambda p: not p.date_end)[:1]
             if pause:
                 minutes = policy._itss_working_minutes(pause.date_start, now) if policy else 0.0
-                pause.write({"date_end": now, "working_minutes": minutes})
+                # sudo: a fact of the transition the user was allowed to make (write
+                # checked it); pauses are written by the model only
+                pause.sudo().write({"date_end": now, "working_minutes": minutes})
                 facts["itss_paused_minutes"] = self.itss_paused_minutes + minutes
         if state == "pending":
             self.env["itss.sla.pause"].sudo().create(
@@ -668,7 +815,7 @@ class HelpdeskTicket(models.Model):
             and self.itss_state in ITSS_TERMINAL_STATES
             and message.message_type in ("comment", "email")
             and message.subtype_id == self.env.ref("mail.mt_comment")
-            and not self.env.context.get("itss_auto_submitted")
+            and self.env.context.get("itss_auto_submitted") is not ITSS_AUTO_SUBMITTED
         ):
             author_users = message.author_id.user_ids
             if message.author_id and not (author_users and not author_users[0].share):
@@ -797,7 +944,7 @@ class HelpdeskTicket(models.Model):
         }
         if priority != self.itss_priority:
             vals["itss_priority"] = priority
-        self.write(vals)
+        self.with_context(itss_facts=_ITSS_FACTS).write(vals)
         labels = dict(self._fields["itss_priority"]._description_selection(self.env))
         body = self.env._(
             "Urgent re-confirmation: priority %(priority)s confirmed; %(alone)s.",
@@ -828,7 +975,9 @@ class HelpdeskTicket(models.Model):
         )
         if self.itss_state == "resolved":
             reason = self.env._("the alert fired again")
-            self.with_context(itss_correction_reason=reason)._itss_move_to("in_progress")
+            self.with_context(itss_correction=_ItssCorrection(reason))._itss_move_to(
+                "in_progress"
+            )
             self.message_post(
                 body=self.env._("The alert fired again before the quiet period ended: "
                                 "back in progress (flapping)."),
@@ -847,7 +996,9 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if self.itss_state not in ("new", "assigned", "in_progress", "pending"):
             return False
-        cleared = alert["ends_at"] or now
+        # the business recovery time lies between logging and now (a late or early
+        # clock of the monitoring system must not make it impossible)
+        cleared = min(max(alert["ends_at"] or now, self.itss_logged_date), now)
         self.write(
             {
                 "itss_solution": Markup("<p>%s</p>")
@@ -890,7 +1041,7 @@ class HelpdeskTicket(models.Model):
             raise UserError(self.env._("Choose the result of the follow-up visit."))
         if self.itss_state != "closed":
             raise UserError(self.env._("The follow-up visit comes after closing."))
-        self.write(
+        self.with_context(itss_facts=_ITSS_FACTS).write(
             {
                 "itss_followup_result": result,
                 "itss_followup_note": note or False,
@@ -947,18 +1098,29 @@ class HelpdeskTicket(models.Model):
         return self._itss_move_to("resolved")
 
     def action_itss_close(self):
-        """The service desk closes a resolved ticket; satisfaction is required. From
-        the form (context ``itss_close_wizard``) it asks for it first."""
-        if self.env.context.get("itss_close_wizard") and len(self) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Close Ticket"),
-                "res_model": "itss.ticket.close",
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_ticket_id": self.id},
-            }
-        return self._itss_move_to("closed", {"itss_close_origin": "desk"})
+        """The service desk closes resolved tickets: closure code and the customer's
+        satisfaction are required (the Close dialog asks for them)."""
+        return self._itss_close_by_desk()
+
+    def action_itss_close_dialog(self):
+        """The Close dialog of the form: closure code, satisfaction, comment."""
+        self.ensure_one()
+        self._itss_check_resolved()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Ticket"),
+            "res_model": "itss.ticket.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def _itss_close_by_desk(self, values=None):
+        """Close resolved tickets for the service desk (origin ``desk``): closure code
+        and satisfaction are required (``values`` adds them)."""
+        for ticket in self:
+            ticket._itss_check_resolved()
+        return self._itss_move_to("closed", dict(values or {}, itss_close_origin="desk"))
 
     def action_itss_cancel(self):
         """Cancel an open ticket (logged by mistake, withdrawn by the customer...)."""
@@ -975,7 +1137,7 @@ class HelpdeskTicket(models.Model):
             )
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the resolution is taken back."))
-        self.with_context(itss_correction_reason=reason)._itss_move_to("in_progress")
+        self.with_context(itss_correction=_ItssCorrection(reason))._itss_move_to("in_progress")
         for ticket in self:
             ticket.message_post(
                 body=self.env._("Resolution taken back: %(reason)s", reason=reason),
@@ -1003,7 +1165,9 @@ class HelpdeskTicket(models.Model):
                         team=ticket.team_id.display_name,
                     )
                 )
-            ticket.write(dict(extra_vals or {}, stage_id=stage.id))
+            ticket.with_context(itss_facts=_ITSS_FACTS).write(
+                dict(extra_vals or {}, stage_id=stage.id)
+            )
         return True
 
     def _itss_get_post_close_fields(self):
@@ -1053,12 +1217,16 @@ class HelpdeskTicket(models.Model):
             allowed = new in ITSS_TRANSITIONS[old]
             hint = ""
             if old == "resolved" and new == "in_progress":
-                allowed = bool(self.env.context.get("itss_correction_reason"))
+                allowed = isinstance(self.env.context.get("itss_correction"), _ItssCorrection)
                 hint = self.env._(
-                    " An incident manager can take back a resolution, with a reason."
+                    " An incident manager can take back a resolution, with a reason "
+                    "(Take Back Resolution)."
                 )
             elif new == "closed" and old != "resolved":
-                allowed = vals.get("itss_close_origin") == "duplicate"
+                # only a duplicate (a ticket with a master) closes unresolved
+                allowed = vals.get("itss_close_origin") == "duplicate" and bool(
+                    vals.get("duplicate_id") or ticket.duplicate_id
+                )
                 hint = self.env._(" A ticket is resolved before it is closed.")
             elif old in ITSS_TERMINAL_STATES:
                 hint = self.env._(
@@ -1418,7 +1586,7 @@ class HelpdeskTicket(models.Model):
         for moment, kind, rule, sequence in self._itss_due_points(rules, checked, now):
             if kind == "progress" or checked < moment <= now:
                 self._itss_fire(kind, rule, sequence)
-        self.write(
+        self._itss_write_facts(
             {
                 "itss_escalation_checked_date": now,
                 "itss_escalation_retry_date": False,
@@ -1454,7 +1622,7 @@ class HelpdeskTicket(models.Model):
             )
             recipient = self.user_id if first else team.user_id
             self._itss_notify(kind, None, sequence, "email", recipient, reason)
-            self.itss_sla_at_risk = True
+            self._itss_write_facts({"itss_sla_at_risk": True})
         elif kind == "sla_breach":
             response = sequence == 1
             reason = (
@@ -1462,7 +1630,7 @@ class HelpdeskTicket(models.Model):
                 if response
                 else self.env._("SLA breached: not resolved by the deadline")
             )
-            self.write(
+            self._itss_write_facts(
                 {"itss_response_breached" if response else "itss_resolve_breached": True}
             )
             self._itss_notify(kind, None, sequence, "email", self.user_id | team.user_id, reason)
@@ -1503,13 +1671,14 @@ class HelpdeskTicket(models.Model):
             SQL(
                 """
                 INSERT INTO itss_escalation_log
-                    (ticket_id, kind, rule_id, sequence, channel, date, note,
+                    (ticket_id, company_id, kind, rule_id, sequence, channel, date, note,
                      create_uid, create_date, write_uid, write_date)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 ON CONFLICT DO NOTHING
                 RETURNING id
                 """,
                 self.id,
+                self.company_id.id,
                 kind,
                 rule.id if rule else None,
                 sequence,
@@ -1596,7 +1765,7 @@ class HelpdeskTicket(models.Model):
             ticket._itss_escalate(now, rules[key])
 
         def retry_later(ticket):
-            ticket.itss_escalation_retry_date = now + timedelta(minutes=15)
+            ticket._itss_write_facts({"itss_escalation_retry_date": now + timedelta(minutes=15)})
 
         run_locked_batch(self, query, batch_size, escalate, retry_later)
 
@@ -1670,7 +1839,7 @@ class HelpdeskTicket(models.Model):
                 user_id=user.id,
                 date_deadline=fields.Date.context_today(self),
             )
-        self.itss_reminder_date = now + timedelta(days=1)
+        self._itss_write_facts({"itss_reminder_date": now + timedelta(days=1)})
 
     def _itss_desk_user(self):
         """Who confirms and follows up for the service desk: the team leader, else the
@@ -1746,7 +1915,7 @@ class HelpdeskTicket(models.Model):
                     )
                 )
             vals = {"team_id": target.id, "user_id": False}
-            ticket.with_context(itss_functional_escalation=True).write(vals)
+            ticket.with_context(itss_functional_escalation=_ITSS_FACTS).write(vals)
             if ticket.itss_state != "assigned":
                 ticket._itss_move_to("assigned")
             ticket.message_post(

@@ -1,5 +1,9 @@
 from odoo import models
 
+# Passed as the context's ``itss_auto_submitted`` by the mail gateway only: a private
+# object, so that no RPC caller's context can mark its own post as automatic.
+ITSS_AUTO_SUBMITTED = object()
+
 
 def is_auto_submitted(message):
     """Whether an incoming email was sent by a machine (auto-reply, out-of-office,
@@ -22,5 +26,5 @@ class MailThread(models.AbstractModel):
         """Tell the records (through the context) that the email is automatic, so that
         a closed ticket does not open a new one for an out-of-office reply."""
         if is_auto_submitted(message):
-            self = self.with_context(itss_auto_submitted=True)
+            self = self.with_context(itss_auto_submitted=ITSS_AUTO_SUBMITTED)
         return super()._message_route_process(message, message_dict, routes)

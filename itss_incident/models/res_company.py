@@ -49,6 +49,13 @@ class ResCompany(models.Model):
         help="Share of resolved tickets resolved within the SLA.",
     )
 
+    itss_default_team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Default ITSS Team",
+        domain="[('itss_tier', '!=', False), ('company_id', 'in', [id, False])]",
+        help="The ITSS team (usually the service desk) of tickets that customers create "
+        "without a team, on the portal (Web channel) or by email (Email channel).",
+    )
     itss_alert_quiet_minutes = fields.Integer(
         string="Alert Quiet Period (minutes)",
         default=10,

@@ -25,6 +25,9 @@ class ResConfigSettings(models.TransientModel):
     itss_kpi_ontime_target = fields.Integer(
         related="company_id.itss_kpi_ontime_target", readonly=False
     )
+    itss_default_team_id = fields.Many2one(
+        related="company_id.itss_default_team_id", readonly=False
+    )
     itss_alert_quiet_minutes = fields.Integer(
         related="company_id.itss_alert_quiet_minutes", readonly=False
     )

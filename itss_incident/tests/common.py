@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -156,13 +157,13 @@ class ItssCase(BaseCommon):
             return {
                 "itss_solution": "<p>Replaced the disk</p>",
                 "itss_closure_code_id": cls.code_resolved.id,
-                "itss_recovery_date": "2026-11-20 10:00:00",
+                "itss_recovery_date": fields.Datetime.now(),
             }
         if state == "closed":
             return {
                 "itss_solution": "<p>Replaced the disk</p>",
                 "itss_closure_code_id": cls.code_resolved.id,
-                "itss_recovery_date": "2026-11-20 10:00:00",
+                "itss_recovery_date": fields.Datetime.now(),
                 "itss_satisfaction": "4",
             }
         return {}

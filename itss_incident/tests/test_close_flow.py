@@ -46,7 +46,7 @@ class TestCloseFlow(ItssCase):
 
     def test_close_wizard(self):
         ticket = self._ticket("resolved")
-        action = ticket.with_context(itss_close_wizard=True).action_itss_close()
+        action = ticket.with_user(self.agent).action_itss_close_dialog()
         self.assertEqual(action["res_model"], "itss.ticket.close")
         form = Form(self.env["itss.ticket.close"].with_context(action["context"]))
         self.assertEqual(form.closure_code_id, self.code_resolved)

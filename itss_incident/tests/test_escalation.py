@@ -132,9 +132,9 @@ class TestEscalationMatrix(EscalationCase):
         created = self._logs(ticket, kind="rule")
         self.assertEqual(sorted(created.mapped("channel")), ["call", "sms", "sms"])
         with freeze_time(start + timedelta(minutes=40)):
-            ticket.action_itss_accept()
-            ticket.write(self._requirements("resolved"))
-            ticket.action_itss_resolve()
+            ticket.with_user(self.engineer).action_itss_accept()
+            ticket.with_user(self.engineer).write(self._requirements("resolved"))
+            ticket.with_user(self.engineer).action_itss_resolve()
             ticket.flush_recordset()
         self._cron(start + timedelta(minutes=41))
         resolved = self._logs(ticket, kind="rule").filtered(lambda l: l.rule_id.trigger == "resolved")
@@ -208,14 +208,14 @@ class TestSlaNotifications(EscalationCase):
 
     def test_functional_escalation(self):
         ticket = self._ticket("in_progress", user_id=self.engineer.id)
-        ticket.action_itss_escalate()
+        ticket.with_user(self.engineer).action_itss_escalate()
         self.assertEqual(ticket.team_id, self.team_l2)
         self.assertEqual(ticket.itss_state, "assigned")
         self.assertFalse(ticket.user_id)
         self.assertEqual(ticket.itss_escalation_count, 1)
         self.assertEqual(ticket.itss_reassign_count, 1)
         with self.assertRaisesRegex(UserError, "no escalation team"):
-            ticket.action_itss_escalate()
+            ticket.with_user(self.engineer).action_itss_escalate()
 
     def test_second_line_watchdog(self):
         start = local("2026-11-20 09:00")
@@ -352,8 +352,8 @@ class TestAutoClose(EscalationCase):
         self.env.company.resource_calendar_id = self.calendar
         with freeze_time(local("2026-11-20 10:00")):  # a Friday
             ticket = self._ticket("resolved", user_id=self.engineer.id)
-            ticket.write({"itss_satisfaction": "5"})
-            ticket.action_itss_close()
+            ticket.with_user(self.agent).write({"itss_satisfaction": "5"})
+            ticket.with_user(self.agent).action_itss_close()
         followup = self._activities(ticket, "itss_incident.mail_act_itss_followup")
         self.assertEqual(len(followup), 1)
         self.assertEqual(str(followup.date_deadline), "2026-11-25")

@@ -50,18 +50,19 @@ class TestLifecycle(ItssCase):
         ticket.with_user(self.engineer).action_itss_accept()
         self.assertEqual(ticket.itss_state, "in_progress")
         self.assertEqual(ticket.user_id, self.engineer)
-        ticket.itss_wait_code_id = self.wait_code
-        ticket.action_itss_pend()
+        as_engineer = ticket.with_user(self.engineer)
+        as_engineer.itss_wait_code_id = self.wait_code
+        as_engineer.action_itss_pend()
         self.assertEqual(ticket.itss_state, "pending")
-        ticket.action_itss_resume()
+        as_engineer.action_itss_resume()
         self.assertEqual(ticket.itss_state, "in_progress")
         self.assertFalse(ticket.itss_wait_code_id, "the wait code ends with the wait")
-        ticket.write(self._requirements("resolved"))
-        ticket.action_itss_resolve()
+        as_engineer.write(self._requirements("resolved"))
+        as_engineer.action_itss_resolve()
         self.assertEqual(ticket.itss_state, "resolved")
         self.assertTrue(ticket.itss_resolved_date)
         self.assertEqual(ticket.itss_resolver_role, "first_line")
-        ticket.itss_satisfaction = "5"
+        ticket.with_user(self.agent).itss_satisfaction = "5"
         ticket.with_user(self.agent).action_itss_close()
         self.assertEqual(ticket.itss_state, "closed")
         self.assertEqual(ticket.itss_close_origin, "desk")
@@ -71,13 +72,13 @@ class TestLifecycle(ItssCase):
     def test_pending_needs_wait_code(self):
         ticket = self._ticket("in_progress")
         with self.assertRaisesRegex(ValidationError, "Wait Code"):
-            ticket.action_itss_pend()
+            ticket.with_user(self.engineer).action_itss_pend()
         self.assertEqual(ticket.itss_state, "in_progress")
 
     def test_resolved_needs_solution_code_and_recovery_time(self):
         ticket = self._ticket("in_progress")
         with self.assertRaises(ValidationError) as caught:
-            ticket.action_itss_resolve()
+            ticket.with_user(self.engineer).action_itss_resolve()
         message = str(caught.exception)
         for label in ("Solution", "Closure Code", "Business Recovery Time"):
             self.assertIn(label, message)
@@ -85,10 +86,10 @@ class TestLifecycle(ItssCase):
         self.assertFalse(ticket.itss_resolved_date)
         # a service request needs no recovery time
         request = self._ticket("in_progress", itss_ticket_type="service_request")
-        request.write(
+        request.with_user(self.engineer).write(
             {"itss_solution": "<p>Done</p>", "itss_closure_code_id": self.code_resolved.id}
         )
-        request.action_itss_resolve()
+        request.with_user(self.engineer).action_itss_resolve()
         self.assertEqual(request.itss_state, "resolved")
         # an empty editor is no solution
         other = self._ticket("in_progress", itss_ticket_type="service_request")
@@ -96,7 +97,7 @@ class TestLifecycle(ItssCase):
             {"itss_solution": "<p><br></p>", "itss_closure_code_id": self.code_resolved.id}
         )
         with self.assertRaisesRegex(ValidationError, "Solution"):
-            other.action_itss_resolve()
+            other.with_user(self.engineer).action_itss_resolve()
 
     def test_resolved_ticket_keeps_its_solution(self):
         ticket = self._ticket("resolved")
@@ -106,7 +107,7 @@ class TestLifecycle(ItssCase):
     def test_desk_close_needs_satisfaction(self):
         ticket = self._ticket("resolved")
         with self.assertRaisesRegex(ValidationError, "Satisfaction"):
-            ticket.action_itss_close()
+            ticket.with_user(self.agent).action_itss_close()
         self.assertEqual(ticket.itss_state, "resolved")
         # a kanban drag is a service desk close too
         with self.assertRaisesRegex(ValidationError, "Satisfaction"):
@@ -177,8 +178,10 @@ class TestLifecycle(ItssCase):
         dup_new = self._ticket("new", duplicate_id=master.id)
         dup_done = self._ticket("cancelled", duplicate_id=master.id)
         workaround = self.env.ref("itss_incident.closure_code_workaround")
-        master.write({"itss_satisfaction": "5", "itss_closure_code_id": workaround.id})
-        master.action_itss_close()
+        master.with_user(self.agent).write(
+            {"itss_satisfaction": "5", "itss_closure_code_id": workaround.id}
+        )
+        master.with_user(self.agent).action_itss_close()
         for dup in dup_open | dup_new:
             self.assertEqual(dup.itss_state, "closed")
             self.assertEqual(dup.itss_closure_code_id, workaround)
@@ -221,7 +224,7 @@ class TestLifecycle(ItssCase):
 
     def test_cancel_sets_closure_code(self):
         ticket = self._ticket("assigned")
-        ticket.action_itss_cancel()
+        ticket.with_user(self.agent).action_itss_cancel()
         self.assertEqual(ticket.itss_state, "cancelled")
         self.assertEqual(
             ticket.itss_closure_code_id, self.env.ref("itss_incident.closure_code_cancelled")

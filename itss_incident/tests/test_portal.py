@@ -1,4 +1,4 @@
-from odoo import http
+from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -45,7 +45,7 @@ class TestPortal(HttpCase):
                 {
                     "itss_solution": "<p>Replaced the disk</p>",
                     "itss_closure_code_id": self.env.ref("itss_incident.closure_code_resolved").id,
-                    "itss_recovery_date": "2026-11-20 10:00:00",
+                    "itss_recovery_date": fields.Datetime.now(),
                 }
             )
         values.update(vals)

@@ -70,12 +70,12 @@ class TestSla(ItssCase):
         # 7.5 working hours left on Friday, the last half hour on Monday
         self.assertEqual(ticket.itss_resolve_deadline, local("2026-11-23 09:00"))
         with freeze_time(local("2026-11-20 09:05")):
-            ticket.action_itss_accept()
+            ticket.with_user(self.engineer).action_itss_accept()
         with freeze_time(local("2026-11-20 16:00")):
-            ticket.write({"itss_wait_code_id": self.wait_code.id})
-            ticket.action_itss_pend()
+            ticket.with_user(self.engineer).write({"itss_wait_code_id": self.wait_code.id})
+            ticket.with_user(self.engineer).action_itss_pend()
         with freeze_time(local("2026-11-23 10:00")):
-            ticket.action_itss_resume()
+            ticket.with_user(self.engineer).action_itss_resume()
             ticket.flush_recordset()
         pause = ticket.itss_sla_pause_ids
         self.assertEqual(len(pause), 1)
@@ -87,8 +87,8 @@ class TestSla(ItssCase):
         # 8 working hours + 3 paused hours from Friday 09:00
         self.assertEqual(ticket.itss_resolve_deadline, local("2026-11-23 12:00"))
         with freeze_time(local("2026-11-23 11:00")):
-            ticket.write(self._requirements("resolved"))
-            ticket.action_itss_resolve()
+            ticket.with_user(self.engineer).write(self._requirements("resolved"))
+            ticket.with_user(self.engineer).action_itss_resolve()
         # Fri 09:00-17:30 (450) + Mon 08:30-11:00 (150) - 180 paused
         self.assertAlmostEqual(ticket.itss_resolve_minutes, 420.0)
         self.assertFalse(ticket.itss_resolve_breached)

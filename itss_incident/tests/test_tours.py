@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import STAGE_XMLIDS
@@ -22,7 +23,7 @@ class TestTours(HttpCase):
             "closed",
             itss_solution="<p>Fixed</p>",
             itss_closure_code_id=self.env.ref("itss_incident.closure_code_resolved").id,
-            itss_recovery_date="2026-11-20 10:00:00",
+            itss_recovery_date=fields.Datetime.now(),
             itss_satisfaction="5",
         )
         self.start_tour(

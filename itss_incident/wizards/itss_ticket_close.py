@@ -29,15 +29,22 @@ class ItssTicketClose(models.TransientModel):
 
     def action_close(self):
         self.ensure_one()
-        self.ticket_id.write(
+        self.ticket_id._itss_close_by_desk(
             {
                 "itss_closure_code_id": self.closure_code_id.id,
-                "itss_satisfaction": self.satisfaction,
+                "itss_satisfaction": self.satisfaction or False,
                 "itss_satisfaction_comment": self.comment or False,
             }
         )
-        self.ticket_id.action_itss_close()
-        return {"type": "ir.actions.act_window_close"}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("Ticket %(ticket)s is closed.", ticket=self.ticket_id.number),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_reject(self):
         """The customer says it is not resolved: open the follow-up ticket."""

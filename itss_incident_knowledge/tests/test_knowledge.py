@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user
 
@@ -26,7 +27,7 @@ class TestKnowledge(TransactionCase):
                 "stage_id": self.env.ref(f"itss_incident.helpdesk_ticket_stage_itss_{state}").id,
                 "itss_solution": "<p>Replace the pick-up roller</p>",
                 "itss_closure_code_id": self.env.ref("itss_incident.closure_code_resolved").id,
-                "itss_recovery_date": "2026-11-20 10:00:00",
+                "itss_recovery_date": fields.Datetime.now(),
                 "itss_satisfaction": "5",
             }
         )
