@@ -2,7 +2,7 @@
 {
     "name": "ITSS Major Incidents",
     "summary": "Major incident process: recovery and communication plans, reviews",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",
@@ -13,9 +13,13 @@
         "security/ir.model.access.csv",
         "security/itss_major_incident_security.xml",
         "data/itss_major_incident_data.xml",
+        "data/mail_activity_type_data.xml",
         "views/itss_major_incident_views.xml",
         "reports/itss_major_incident_reports.xml",
     ],
     "demo": ["demo/itss_major_incident_demo.xml"],
+    "assets": {
+        "web.assets_tests": ["itss_incident_major/static/tests/tours/**/*"],
+    },
     "installable": True,
 }

@@ -54,6 +54,15 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    def action_itss_open_major_declare(self):
+        """The dialog that declares a major incident for this ticket, or joins one."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "itss_incident_major.itss_major_declare_action"
+        )
+        action["context"] = {"default_ticket_id": self.id}
+        return action
+
     def action_itss_declare_major(self, reason=None):
         """Declare a major incident for this ticket and notify the incident manager and
         the management (email, SMS, call)."""

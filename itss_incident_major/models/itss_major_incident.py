@@ -5,6 +5,9 @@ from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
 MANAGER_GROUP = "itss_incident_major.group_itss_major_incident_manager"
+# The state moves by the buttons only: _transition passes _TRANSITION as the context's
+# ``itss_major_transition``, a Python object no JSON-RPC caller can send.
+_TRANSITION = object()
 
 
 class ItssMajorIncident(models.Model):
@@ -115,7 +118,7 @@ class ItssMajorIncident(models.Model):
         business = set(vals) - {"message_main_attachment_id", "activity_ids"}
         if business and not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(self.env._("Only a major incident manager changes a major incident."))
-        if "state" in vals and not self.env.context.get("itss_major_transition"):
+        if "state" in vals and self.env.context.get("itss_major_transition") is not _TRANSITION:
             raise UserError(self.env._("Use the buttons to change the state of a major incident."))
         return super().write(vals)
 
@@ -134,7 +137,7 @@ class ItssMajorIncident(models.Model):
                         **{"from": incident.state, "to": state},
                     )
                 )
-        self.with_context(itss_major_transition=True).write(
+        self.with_context(itss_major_transition=_TRANSITION).write(
             dict(vals or {}, state=state, **{date_field: fields.Datetime.now()})
         )
 

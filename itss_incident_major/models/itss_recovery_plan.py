@@ -3,6 +3,12 @@ from odoo.exceptions import UserError
 
 from .itss_major_incident import MANAGER_GROUP
 
+# A version's state and approval are facts the model derives: its transitions pass
+# _TRANSITION as the context's ``itss_plan_transition``, a Python object no JSON-RPC
+# caller can send (DESIGN.md: an approved version is immutable for everyone).
+_TRANSITION = object()
+FACT_FIELDS = {"state", "approved_by_id", "approved_date"}
+
 LEVELS = [("1", "High"), ("2", "Medium"), ("3", "Low")]
 EASE = [("1", "Easy"), ("2", "Medium"), ("3", "Hard")]
 
@@ -53,7 +59,7 @@ class ItssRecoveryPlan(models.Model):
 
     def _check_editable(self):
         frozen = self.filtered(lambda p: p.state != "draft")
-        if frozen and not self.env.context.get("itss_plan_transition"):
+        if frozen and self.env.context.get("itss_plan_transition") is not _TRANSITION:
             raise UserError(
                 self.env._(
                     "Recovery plan %(plan)s is approved: it cannot change. Start a new "
@@ -62,7 +68,23 @@ class ItssRecoveryPlan(models.Model):
                 )
             )
 
+    def _check_facts(self, names):
+        if FACT_FIELDS & set(names) and (
+            self.env.context.get("itss_plan_transition") is not _TRANSITION
+        ):
+            raise UserError(self.env._("Approve a recovery plan version with its button."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_facts(
+                name for name, value in vals.items()
+                if value and (name, value) != ("state", "draft")
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_facts(vals)
         if set(vals) - {"message_main_attachment_id"}:
             self._check_editable()
         return super().write(vals)
@@ -81,8 +103,8 @@ class ItssRecoveryPlan(models.Model):
             previous = plan.major_incident_id.recovery_plan_ids.filtered(
                 lambda p: p.state == "approved"
             )
-            previous.with_context(itss_plan_transition=True).write({"state": "superseded"})
-            plan.with_context(itss_plan_transition=True).write(
+            previous.with_context(itss_plan_transition=_TRANSITION).write({"state": "superseded"})
+            plan.with_context(itss_plan_transition=_TRANSITION).write(
                 {
                     "state": "approved",
                     "approved_by_id": self.env.uid,

@@ -1,1 +1,3 @@
 from . import test_major_incident
+from . import test_communication_access
+from . import test_role_tour_major

@@ -153,6 +153,27 @@ class TestMajorIncident(BaseCommon):
             incident.with_user(self.engineer).write({"name": "Renamed"})
         self.assertEqual(incident.state, "declared")
 
+    def test_no_context_key_moves_a_state(self):
+        """JSON-RPC callers choose their context: the old transition keys authorise
+        nothing, even for a major incident manager."""
+        _ticket, incident = self._incident()
+        as_manager = incident.with_user(self.major_manager)
+        with self.assertRaisesRegex(UserError, "buttons"):
+            as_manager.with_context(itss_major_transition=True).write({"state": "closed"})
+        as_manager.action_new_recovery_plan()
+        plan = incident.recovery_plan_ids.with_user(self.major_manager)
+        for vals in ({"state": "approved"}, {"approved_by_id": self.major_manager.id}):
+            with self.subTest(vals=vals), self.assertRaisesRegex(UserError, "button"):
+                plan.with_context(itss_plan_transition=True).write(vals)
+        with self.assertRaisesRegex(UserError, "button"):
+            self.env["itss.recovery.plan"].with_user(self.major_manager).create(
+                {"major_incident_id": incident.id, "version": 2, "state": "approved"}
+            )
+        plan.action_approve()
+        with self.assertRaisesRegex(UserError, "approved"):
+            plan.with_context(itss_plan_transition=True).write({"breakdown": "<p>rewritten</p>"})
+        self.assertEqual((incident.state, plan.state), ("declared", "approved"))
+
     def test_bcp_and_emergency_plan(self):
         _ticket, incident = self._incident()
         as_manager = incident.with_user(self.major_manager)
@@ -255,7 +276,7 @@ class TestMajorIncident(BaseCommon):
             update.action_send()
         with self.assertRaisesRegex(UserError, "Approve and send"):
             update.write({"state": "approved"})  # as an RPC client would
-        with self.assertRaisesRegex(UserError, "approver"):
+        with self.assertRaises(AccessError):  # not involved: cannot even read it
             update.with_user(self.outsider).action_approve()
         with self.assertRaisesRegex(UserError, "approver"):
             update.with_user(self.director).action_approve()  # not the approver of every line
