@@ -11,4 +11,5 @@ from . import test_close_flow
 from . import test_portal
 from . import test_reports
 from . import test_alerts
+from . import test_role_tours
 from . import test_role_flows
