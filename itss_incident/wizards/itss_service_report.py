@@ -268,7 +268,7 @@ class ItssServiceReport(models.TransientModel):
         slot = (width - left - 10) / max(len(items), 1)
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'font-family="sans-serif" font-size="10">',
+            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">',
             f'<text x="{left}" y="14" font-size="12" font-weight="bold">{Markup.escape(title)}</text>',
             f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" '
             f'y2="{height - bottom}" stroke="#888"/>',
@@ -282,9 +282,15 @@ class ItssServiceReport(models.TransientModel):
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar:.1f}" '
                 f'fill="#4c78a8"/>'
                 f'<text x="{x + slot * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle">{value}</text>'
-                f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 14}" '
-                f'text-anchor="middle">{Markup.escape(str(label))[:14]}</text>'
             )
+            # a label too long for one line ("05/05/2026 - 06/04/2026") goes on two;
+            # cut before escaping, so that no entity is cut in half
+            lines = str(label).split(" - ", 1) if len(str(label)) > 14 else [str(label)]
+            for row, line in enumerate(lines):
+                parts.append(
+                    f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 14 + 12 * row}" '
+                    f'text-anchor="middle">{Markup.escape(line[:14])}</text>'
+                )
         if target is not None:
             y = height - bottom - usable * target / peak
             parts.append(
