@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import werkzeug
 
 from odoo import http
@@ -98,10 +100,41 @@ class ItssCustomerPortal(CustomerPortalHelpdesk):
             if states:
                 qcontext["filterby"] = filterby
         return response
+
+    @http.route()
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        """helpdesk_mgmt's ticket page, except that a ticket the visitor may not see
+        (another customer's, a wrong token, none with this id) answers 404 "not found"
+        instead of a silent redirect to /my; a visitor not logged in is asked to log in
+        and comes back to the ticket. Tickets of teams without a tier keep
+        helpdesk_mgmt's redirect."""
+        try:
+            self._document_check_access("helpdesk.ticket", ticket_id, access_token=access_token)
+        except (AccessError, MissingError):
+            # sudo after the refused check, only to tell a plain helpdesk ticket (its
+            # own answer) from an ITSS ticket or none; nothing of it is shown
+            ticket_sudo = request.env["helpdesk.ticket"].sudo().browse(ticket_id).exists()
+            if ticket_sudo and not ticket_sudo.team_id.itss_tier:
+                return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
+            if request.env.user._is_public() and not access_token:
+                return request.redirect(
+                    "/web/login?redirect=" + quote(f"/my/ticket/{ticket_id}", safe="")
+                )
+            return request.render(
+                "itss_incident.portal_ticket_not_found", {"page_name": "ticket"}, status=404
+            )
+        return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
+
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
         if ticket.team_id.itss_tier:
             values["closed_stages"] = request.env["helpdesk.ticket.stage"]
+        # the thank-you after the customer confirmed the resolution (portal_itss_confirm)
+        values["itss_thanks"] = (
+            kwargs.get("itss_confirmed") == "1"
+            and ticket.itss_state == "closed"
+            and ticket.itss_close_origin == "customer"
+        )
         values["itss_satisfaction"] = ticket._fields["itss_satisfaction"]._description_selection(
             request.env
         )
@@ -131,7 +164,7 @@ class ItssCustomerPortal(CustomerPortalHelpdesk):
             )
         except UserError as error:
             raise werkzeug.exceptions.BadRequest(str(error)) from error
-        return request.redirect(ticket_sudo.get_portal_url())
+        return request.redirect(ticket_sudo.get_portal_url(query_string="&itss_confirmed=1"))
 
     @http.route(
         "/my/ticket/<int:ticket_id>/itss/reject",

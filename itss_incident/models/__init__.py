@@ -16,4 +16,5 @@ from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket
+from . import helpdesk_ticket_demo
 from . import helpdesk_ticket_duplicate_wizard

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext, is_html_empty
 
-from ..tools import run_locked_batch
+from ..tools import run_locked_batch, toast
 from .mail_thread import ITSS_AUTO_SUBMITTED
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES, ITSS_TRANSITIONS
 from .itss_priority_matrix import (
@@ -42,6 +42,8 @@ CLOSE_ORIGIN_SELECTION = [
     ("duplicate", "Closed with its master"),
     ("rejected", "Rejected by the customer"),
 ]
+OPEN_STATES = ("new", "assigned", "in_progress", "pending")
+
 # Facts the system derives (DESIGN.md, "One authority for the rules"): written by the
 # model only. Internal steps pass _ITSS_FACTS as the context's ``itss_facts``: a Python
 # object that no JSON-RPC caller can send (OCA queue_job's EDIT_SENTINEL).
@@ -196,6 +198,20 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         copy=False,
         help="When the business service was back; required to resolve an incident.",
+    )
+    itss_completion_date = fields.Datetime(
+        string="Actual Completion Time",
+        tracking=True,
+        copy=False,
+        help="When the resolver finished the work (实际完成时间); now by default, never "
+        "in the future nor before the ticket was logged.",
+    )
+    itss_pending_until = fields.Datetime(
+        string="Pending Until",
+        tracking=True,
+        copy=False,
+        help="Until when the ticket waits; the assignee gets a to-do at that time. The "
+        "ticket does not resume by itself.",
     )
     itss_resolved_date = fields.Datetime(
         string="Resolved On", readonly=True, copy=False, index=True
@@ -398,6 +414,13 @@ class HelpdeskTicket(models.Model):
     itss_escalation_log_ids = fields.One2many(
         "itss.escalation.log", "ticket_id", string="Notifications", readonly=True
     )
+    itss_sla_status = fields.Selection(
+        [("on_track", "On track"), ("at_risk", "At risk"), ("breached", "Breached")],
+        string="SLA Status",
+        compute="_compute_itss_sla_status",
+        help="On track, at risk (a warning threshold passed) or breached (a deadline "
+        "passed), for open tickets; breached stays on closed ones.",
+    )
     itss_sla_remaining = fields.Char(
         string="Time Left",
         compute="_compute_itss_sla_remaining",
@@ -562,6 +585,26 @@ class HelpdeskTicket(models.Model):
     def _check_itss_state_requirements(self):
         self._itss_check_requirements()
 
+    @api.constrains("itss_completion_date", "itss_logged_date")
+    def _check_itss_completion_date(self):
+        """The actual completion time (DESIGN.md, "Resolution record") is never in the
+        future nor before the logging."""
+        now = fields.Datetime.now()
+        for ticket in self.filtered("itss_completion_date"):
+            completion = ticket.itss_completion_date
+            if completion > now or (
+                ticket.itss_logged_date and completion < ticket.itss_logged_date
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Ticket %(ticket)s: the actual completion time %(completion)s must "
+                        "lie between the logging (%(logged)s) and now.",
+                        ticket=ticket.display_name,
+                        completion=ticket._itss_format_datetime(completion),
+                        logged=ticket._itss_format_datetime(ticket.itss_logged_date),
+                    )
+                )
+
     @api.constrains("itss_recovery_date", "itss_logged_date", "itss_resolved_date")
     def _check_itss_recovery_date(self):
         """The business recovery time (DESIGN.md, "Resolution record") lies between the
@@ -706,6 +749,8 @@ class HelpdeskTicket(models.Model):
         res = super().write(vals)
         if before:
             self._itss_after_assignment_or_stage(before)
+        if {"stage_id", "itss_pending_until", "user_id"} & set(vals):
+            self.filtered("itss_tier")._itss_activity_update()
         return res
 
     def _itss_write_facts(self, vals):
@@ -767,6 +812,8 @@ class HelpdeskTicket(models.Model):
         if state in ("in_progress", "resolved") and not self.itss_first_response_date:
             facts.update(self._itss_first_response_facts(now))
         if state == "resolved":
+            if not self.itss_completion_date:
+                facts["itss_completion_date"] = now
             paused = facts.get("itss_paused_minutes", self.itss_paused_minutes)
             facts.update(
                 {
@@ -1077,25 +1124,154 @@ class HelpdeskTicket(models.Model):
 
     def action_itss_assign(self):
         """Dispatch the ticket to its team / engineer (已派单)."""
-        return self._itss_move_to("assigned")
+        self._itss_move_to("assigned")
+        return self._itss_toast(self.env._("Ticket %(ticket)s is dispatched."))
 
     def action_itss_accept(self):
         """The engineer accepts the ticket and works on it (受理)."""
         for ticket in self.filtered(lambda t: not t.user_id):
             ticket.user_id = self.env.user
-        return self._itss_move_to("in_progress")
+        self._itss_move_to("in_progress")
+        return self._itss_toast(self.env._("Ticket %(ticket)s is accepted: in progress."))
 
     def action_itss_pend(self):
         """Put the ticket on hold; the wait code must be set (挂起)."""
-        return self._itss_move_to("pending")
+        self._itss_move_to("pending")
+        return self._itss_toast(self.env._("Ticket %(ticket)s is on hold."))
 
     def action_itss_resume(self):
         """Work on a pending ticket again."""
-        return self._itss_move_to("in_progress")
+        self._itss_move_to("in_progress")
+        return self._itss_toast(self.env._("Ticket %(ticket)s is in progress again."))
 
     def action_itss_resolve(self):
         """Resolve: solution, closure code and, for incidents, recovery time (已解决)."""
-        return self._itss_move_to("resolved")
+        self._itss_move_to("resolved")
+        return self._itss_toast(self.env._("Ticket %(ticket)s is resolved."))
+
+    def _itss_toast(self, message):
+        """The notification a header button returns (``message`` names the ticket as
+        %(ticket)s); the form reloads."""
+        return toast(message % {"ticket": ", ".join(self.mapped("number"))}, close_dialog=False)
+
+    # The dialogs of the form's header (wizards/): each asks for what its step needs,
+    # then calls one of the methods below.
+
+    def _itss_dialog(self, model, title, states):
+        """The dialog ``model`` of one ticket in one of ``states``."""
+        self.ensure_one()
+        if not self.team_id.itss_tier or self.itss_state not in states:
+            raise UserError(
+                self.env._(
+                    "%(step)s is not a step of ticket %(ticket)s now (%(state)s).",
+                    step=title,
+                    ticket=self.display_name,
+                    state=self._itss_state_labels().get(self.itss_state) or "-",
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_ticket_id": self.id},
+        }
+
+    def action_itss_dispatch_dialog(self):
+        """The Dispatch dialog: team and engineer, prefilled from the category."""
+        return self._itss_dialog(
+            "itss.ticket.dispatch", self.env._("Dispatch"), ("new", "assigned", "in_progress")
+        )
+
+    def action_itss_hold_dialog(self):
+        """The Put on Hold dialog: wait code, until when, note."""
+        return self._itss_dialog("itss.ticket.hold", self.env._("Put on Hold"), ("in_progress",))
+
+    def action_itss_resolve_dialog(self):
+        """The Resolve dialog: the resolution record."""
+        return self._itss_dialog(
+            "itss.ticket.resolve", self.env._("Resolve"), ("new", "assigned", "in_progress", "pending")
+        )
+
+    def action_itss_cancel_dialog(self):
+        """The Cancel dialog: why the ticket is cancelled."""
+        return self._itss_dialog(
+            "itss.ticket.cancel",
+            self.env._("Cancel Ticket"),
+            ("new", "assigned", "in_progress", "pending"),
+        )
+
+    def _itss_dispatch(self, team, user):
+        """Dispatch the ticket to ``team`` and ``user`` (either may be empty)."""
+        self.ensure_one()
+        self._itss_move_to("assigned", {"team_id": team.id or self.team_id.id, "user_id": user.id})
+
+    def _itss_hold(self, wait_code, until=None, note=None):
+        """Put the ticket on hold with its wait code, until when, and a note."""
+        self.ensure_one()
+        if until and until <= fields.Datetime.now():
+            raise UserError(self.env._("Pending until: choose a moment in the future."))
+        self._itss_move_to(
+            "pending", {"itss_wait_code_id": wait_code.id, "itss_pending_until": until or False}
+        )
+        if note:
+            self.message_post(body=note, subtype_xmlid="mail.mt_note")
+
+    def _itss_resolve(self, values):
+        """Resolve the ticket with its resolution record (``values``: solution, closure
+        code, recovery and completion times, vendor at fault)."""
+        self.ensure_one()
+        allowed = {
+            "itss_solution",
+            "itss_closure_code_id",
+            "itss_recovery_date",
+            "itss_completion_date",
+            "itss_fault_vendor_id",
+        }
+        self._itss_move_to("resolved", {k: v for k, v in values.items() if k in allowed})
+
+    def _itss_cancel(self, reason):
+        """Cancel the ticket; the reason goes to the chatter as a note."""
+        self.ensure_one()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Say why the ticket is cancelled."))
+        self.action_itss_cancel()
+        self.message_post(
+            body=self.env._("Cancelled: %(reason)s", reason=reason), subtype_xmlid="mail.mt_note"
+        )
+
+    def _itss_activity_update(self):
+        """Schedule, move, complete or remove the ITSS to-dos of each ticket from its
+        current state: the assignee's to-do at the end of a hold."""
+        pending_type = self.env.ref("itss_incident.mail_act_itss_pending")
+        # sudo: the to-dos follow the ticket's state, whoever moved it
+        for ticket in self.sudo():
+            todos = ticket.activity_ids.filtered(lambda a: a.activity_type_id == pending_type)
+            if ticket.itss_state == "pending" and ticket.itss_pending_until:
+                user = ticket.user_id or self.env.user
+                due = fields.Datetime.context_timestamp(
+                    ticket.with_context(tz=user.tz or "UTC"), ticket.itss_pending_until
+                ).date()
+                summary = self.env._(
+                    "Pending until %(moment)s: resume or follow up",
+                    moment=ticket.with_user(user)._itss_format_datetime(ticket.itss_pending_until),
+                )
+                if todos:
+                    todos[1:].unlink()
+                    todos[:1].write({"user_id": user.id, "date_deadline": due, "summary": summary})
+                else:
+                    ticket.activity_schedule(
+                        "itss_incident.mail_act_itss_pending",
+                        date_deadline=due,
+                        user_id=user.id,
+                        summary=summary,
+                    )
+            elif todos:
+                todos.action_feedback(
+                    feedback=self.env._("No longer pending (%(state)s).",
+                                        state=self._itss_state_labels().get(ticket.itss_state, ""))
+                )
 
     def action_itss_close(self):
         """The service desk closes resolved tickets: closure code and the customer's
@@ -1106,14 +1282,7 @@ class HelpdeskTicket(models.Model):
         """The Close dialog of the form: closure code, satisfaction, comment."""
         self.ensure_one()
         self._itss_check_resolved()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Close Ticket"),
-            "res_model": "itss.ticket.close",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_ticket_id": self.id},
-        }
+        return self._itss_dialog("itss.ticket.close", self.env._("Close Ticket"), ("resolved",))
 
     def _itss_close_by_desk(self, values=None):
         """Close resolved tickets for the service desk (origin ``desk``): closure code
@@ -1125,9 +1294,8 @@ class HelpdeskTicket(models.Model):
     def action_itss_cancel(self):
         """Cancel an open ticket (logged by mistake, withdrawn by the customer...)."""
         code = self.env.ref("itss_incident.closure_code_cancelled")
-        for ticket in self.filtered(lambda t: not t.itss_closure_code_id):
-            ticket.itss_closure_code_id = code
-        return self._itss_move_to("cancelled")
+        self._itss_move_to("cancelled", {"itss_closure_code_id": code.id})
+        return self._itss_toast(self.env._("Ticket %(ticket)s is cancelled."))
 
     def action_itss_reopen_resolution(self, reason):
         """An incident manager takes back a mistaken resolution (resolved -> in progress)."""
@@ -1260,6 +1428,8 @@ class HelpdeskTicket(models.Model):
         res = {}
         if stage.itss_state != "pending" and "itss_wait_code_id" not in vals:
             res["itss_wait_code_id"] = False
+        if stage.itss_state != "pending" and "itss_pending_until" not in vals:
+            res["itss_pending_until"] = False
         if stage.itss_state == "resolved" and not vals.get("itss_resolved_date"):
             res["itss_resolved_date"] = fields.Datetime.now()
         if stage.itss_state == "closed" and not vals.get("itss_close_origin"):
@@ -1415,6 +1585,34 @@ class HelpdeskTicket(models.Model):
             if moment and retry and retry > moment:
                 moment = retry
             ticket.itss_next_action_date = moment
+
+    @api.depends(
+        "itss_state",
+        "itss_sla_policy_id",
+        "itss_sla_at_risk",
+        "itss_response_breached",
+        "itss_resolve_breached",
+        "itss_response_deadline",
+        "itss_resolve_deadline",
+        "itss_first_response_date",
+    )
+    def _compute_itss_sla_status(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            status = False
+            running = ticket.itss_state in ("new", "assigned", "in_progress")
+            late = running and (
+                ticket.itss_resolve_deadline
+                and ticket.itss_resolve_deadline < now
+                or not ticket.itss_first_response_date
+                and ticket.itss_response_deadline
+                and ticket.itss_response_deadline < now
+            )
+            if ticket.itss_response_breached or ticket.itss_resolve_breached or late:
+                status = "breached"
+            elif ticket.itss_sla_policy_id and ticket.itss_state in OPEN_STATES:
+                status = "at_risk" if ticket.itss_sla_at_risk else "on_track"
+            ticket.itss_sla_status = status
 
     @api.depends("itss_state", "itss_resolve_deadline")
     def _compute_itss_sla_remaining(self):
@@ -1862,6 +2060,65 @@ class HelpdeskTicket(models.Model):
                 date_deadline=(due or now + timedelta(days=3)).date(),
             )
 
+    @api.model
+    def _itss_queues(self):
+        """The queues of the ITSS landing page: (key, label, help, tone, domain)."""
+        open_domain = [("itss_state", "in", OPEN_STATES)]
+        not_breached = [("itss_response_breached", "=", False), ("itss_resolve_breached", "=", False)]
+        return [
+            ("my_queue", self.env._("My queue"), self.env._("Open tickets assigned to me"),
+             "info", open_domain + [("user_id", "=", self.env.uid)]),
+            ("unassigned", self.env._("Unassigned"), self.env._("Open tickets without an engineer"),
+             "warning", open_domain + [("user_id", "=", False)]),
+            ("breaching_soon", self.env._("Breaching soon"),
+             self.env._("A warning threshold of the SLA has passed"), "warning",
+             [("itss_state", "in", ("new", "assigned", "in_progress")),
+              ("itss_sla_at_risk", "=", True)] + not_breached),
+            ("breached", self.env._("Breached"), self.env._("Open tickets past an SLA deadline"),
+             "danger", open_domain + ["|", ("itss_response_breached", "=", True),
+                                      ("itss_resolve_breached", "=", True)]),
+            ("pending", self.env._("Pending"), self.env._("Waiting for a vendor, the customer..."),
+             "muted", [("itss_state", "=", "pending")]),
+            ("resolved", self.env._("Awaiting confirmation"),
+             self.env._("Resolved, to confirm with the customer and close"), "info",
+             [("itss_state", "=", "resolved")]),
+            ("p1_p2", self.env._("P1 / P2 open"), self.env._("Critical and high priority"),
+             "danger", open_domain + [("itss_priority", "in", ("1", "2"))]),
+        ]
+
+    @api.model
+    def itss_queue_counts(self):
+        """Counts of the landing page's queues for the current user, each with the
+        action that opens its list (the major incident addon adds its own)."""
+        base = self.env["ir.actions.actions"]._for_xml_id("itss_incident.helpdesk_ticket_action_itss")
+        itss = [("itss_tier", "!=", False)]
+        result = []
+        for key, label, help_text, tone, domain in self._itss_queues():
+            domain = itss + domain
+            action = dict(
+                base,
+                name=label,
+                display_name=label,
+                help=False,
+                domain=domain,
+                context={},
+                views=[(False, "list"), (False, "kanban"), (False, "form")],
+                view_mode="list,kanban,form",
+            )
+            action.pop("id", None)
+            action.pop("path", None)
+            result.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "help": help_text,
+                    "tone": tone,
+                    "count": self.search_count(domain),
+                    "action": action,
+                }
+            )
+        return result
+
     def action_itss_send_to_problem(self):
         """Hand the ticket to problem management: a new problem with the ticket's
         details (or the problem it is linked to already), opened in a form."""
@@ -1926,4 +2183,4 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return True
+        return self._itss_toast(self.env._("Ticket %(ticket)s is escalated to the next tier."))

@@ -45,6 +45,7 @@ class ItssEscalationRule(models.Model):
     )
     minutes = fields.Integer(
         required=True,
+        aggregator=False,  # a sum of minutes of different rules means nothing
         help="Created and resolved: the notice is due within these minutes. Periodic: "
         "the period. Overdue: how long after the resolution deadline.",
     )

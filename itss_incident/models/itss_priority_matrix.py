@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -84,3 +86,42 @@ class ItssPriorityMatrix(models.Model):
             (cell.company_id.id, cell.impact, cell.urgency): cell.priority
             for cell in cells
         }
+
+    @api.model
+    def action_itss_grid(self):
+        """The current company's matrix as an impact x urgency grid (editing stays in
+        the list, behind the grid's button)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Priority Matrix"),
+            "res_model": "res.company",
+            "res_id": self.env.company.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("itss_incident.res_company_view_form_itss_priority_grid").id, "form")],
+            "target": "current",
+        }
+
+    @api.model
+    def _itss_grid_html(self, company):
+        """The impact x urgency grid of ``company``'s matrix, as an HTML table."""
+        priorities = self._itss_get_priorities(company)
+        impacts = dict(self._fields["impact"]._description_selection(self.env))
+        urgencies = dict(self._fields["urgency"]._description_selection(self.env))
+        labels = dict(self._fields["priority"]._description_selection(self.env))
+        tones = {"1": "danger", "2": "warning", "3": "info", "4": "secondary"}
+        head = Markup("").join(
+            Markup("<th class='text-center'>%s</th>") % urgencies[u] for u in sorted(urgencies)
+        )
+        rows = Markup("")
+        for impact in sorted(impacts):
+            cells = Markup("")
+            for urgency in sorted(urgencies):
+                priority = priorities.get((company.id, impact, urgency))
+                cells += Markup(
+                    "<td class='text-center'><span class='badge text-bg-%s fs-6'>%s</span></td>"
+                ) % (tones.get(priority, "light"), labels.get(priority, "-"))
+            rows += Markup("<tr><th>%s</th>%s</tr>") % (impacts[impact], cells)
+        return Markup(
+            "<table class='table table-bordered o_itss_priority_grid'>"
+            "<thead><tr><th>%s \\ %s</th>%s</tr></thead><tbody>%s</tbody></table>"
+        ) % (self.env._("Impact"), self.env._("Urgency"), head, rows)

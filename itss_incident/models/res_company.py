@@ -63,6 +63,10 @@ class ResCompany(models.Model):
         "ticket waits before closing.",
     )
 
+    itss_priority_grid = fields.Html(
+        string="Priority Grid", compute="_compute_itss_priority_grid", sanitize=False
+    )
+
     _sql_constraints = [
         (
             "itss_sla_warn_pct",
@@ -76,6 +80,11 @@ class ResCompany(models.Model):
             "The auto-close delay and the second line contact time must be positive.",
         ),
     ]
+
+    def _compute_itss_priority_grid(self):
+        Matrix = self.env["itss.priority.matrix"]
+        for company in self:
+            company.itss_priority_grid = Matrix._itss_grid_html(company)
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -13,3 +13,6 @@ from . import test_reports
 from . import test_alerts
 from . import test_role_tours
 from . import test_role_flows
+from . import test_demo_data
+from . import test_dialogs
+from . import test_report_pdf

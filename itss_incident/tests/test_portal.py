@@ -1,3 +1,5 @@
+import re
+
 from odoo import fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -41,11 +43,13 @@ class TestPortal(HttpCase):
             "stage_id": self.env.ref(STAGE_XMLIDS[state]).id,
         }
         if state == "resolved":
+            now = fields.Datetime.now()
             values.update(
                 {
                     "itss_solution": "<p>Replaced the disk</p>",
                     "itss_closure_code_id": self.env.ref("itss_incident.closure_code_resolved").id,
-                    "itss_recovery_date": fields.Datetime.now(),
+                    "itss_logged_date": now,
+                    "itss_recovery_date": now,
                 }
             )
         values.update(vals)
@@ -97,8 +101,9 @@ class TestPortal(HttpCase):
         ticket = self._ticket("resolved", self.user_a.partner_id)
         self.authenticate("portal_b", "portal_b")
         page = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
-        self.assertIn(page.status_code, (302, 303))
-        self.assertNotIn(f"/my/ticket/{ticket.id}", page.headers.get("Location", ""))
+        self.assertEqual(page.status_code, 404, "not found, not a silent redirect")
+        self.assertIn('id="itss_ticket_not_found"', page.text)
+        self.assertNotIn("Disk failure", page.text)
         csrf = http.Request.csrf_token(self)
         for action in ("confirm", "reject"):
             response = self.url_open(
@@ -182,3 +187,116 @@ class TestPortal(HttpCase):
         page = self.url_open(f"/my/tickets?search={open_ticket.number}&search_in=number").text
         self.assertIn("Open one", page)
         self.assertNotIn(resolved.number, page)
+
+    @mute_logger("odoo.http", "werkzeug")
+    def test_not_found_answers(self):
+        """Another customer's ticket, a ticket that does not exist and a wrong token
+        answer the same 404 page; the access token of the ticket's mail still opens it;
+        a visitor not logged in logs in first; a plain helpdesk ticket keeps
+        helpdesk_mgmt's redirect."""
+        ticket = self._ticket("in_progress", self.user_a.partner_id)
+        missing = self.env["helpdesk.ticket"].search([], order="id desc", limit=1).id + 1000
+        self.authenticate("portal_b", "portal_b")
+        answers = {
+            "another customer's": self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False),
+            "no such ticket": self.url_open(f"/my/ticket/{missing}", allow_redirects=False),
+            "wrong token": self.url_open(
+                f"/my/ticket/{ticket.id}?access_token=not-the-token", allow_redirects=False
+            ),
+        }
+        for case, page in answers.items():
+            with self.subTest(case):
+                self.assertEqual(page.status_code, 404)
+                self.assertIn('id="itss_ticket_not_found"', page.text)
+                self.assertIn("Ticket not found", page.text)
+                self.assertNotIn("Disk failure", page.text)
+        token = ticket._portal_ensure_token()
+        page = self.url_open(f"/my/ticket/{ticket.id}?access_token={token}")
+        self.assertEqual(page.status_code, 200, "the link of the ticket's mail")
+        self.assertIn("Disk failure", page.text)
+
+        self.authenticate(None, None)
+        page = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
+        self.assertIn(page.status_code, (302, 303))
+        self.assertIn(
+            f"/web/login?redirect=%2Fmy%2Fticket%2F{ticket.id}", page.headers["Location"]
+        )
+        page = self.url_open(f"/my/ticket/{ticket.id}?access_token={token}")
+        self.assertEqual(page.status_code, 200, "the token works without logging in")
+        self.assertIn("Disk failure", page.text)
+
+        plain_team = self.env["helpdesk.ticket.team"].create({"name": "Plain portal team"})
+        plain = self.env["helpdesk.ticket"].create(
+            {"name": "Plain", "description": "<p>x</p>", "team_id": plain_team.id,
+             "partner_id": self.user_a.partner_id.id}
+        )
+        self.authenticate("portal_b", "portal_b")
+        page = self.url_open(f"/my/ticket/{plain.id}", allow_redirects=False)
+        self.assertEqual(page.status_code, 303, "helpdesk_mgmt's answer")
+        self.assertTrue(page.headers["Location"].endswith("/my"))
+
+    def test_progress_line_per_state(self):
+        """The ticket page says where the ticket stands, in the customer's words."""
+        vendor = self.env.ref("itss_incident.wait_code_vendor")
+        expected = {
+            "new": "We have logged your ticket and are assigning it.",
+            "assigned": "We have logged your ticket and are assigning it.",
+            "in_progress": "We are working on it.",
+            "pending": f"On hold: {vendor.name}",
+            "resolved": "Resolved: please confirm the resolution below.",
+            "closed": "Closed.",
+            "cancelled": "Cancelled: we no longer work on this ticket.",
+        }
+        self.assertEqual(self.user_a.lang, "en_US")
+        tickets = {}
+        for state in expected:
+            vals = {"name": f"Progress {state}"}
+            if state == "new":
+                vals["user_id"] = False
+            if state == "pending":
+                vals["itss_wait_code_id"] = vendor.id
+            # closed and cancelled through their steps
+            start = {"closed": "resolved", "cancelled": "in_progress"}.get(state, state)
+            ticket = self._ticket(start, self.user_a.partner_id, **vals)
+            if state == "closed":
+                ticket.action_itss_confirm_resolution(satisfaction="4")
+            elif state == "cancelled":
+                ticket.action_itss_cancel()
+            tickets[state] = ticket
+        self.authenticate("portal_a", "portal_a")
+        for state, text in expected.items():
+            with self.subTest(state):
+                ticket = tickets[state]
+                self.assertEqual(ticket.itss_state, state)
+                page = self.url_open(f"/my/ticket/{ticket.id}")
+                self.assertEqual(page.status_code, 200)
+                progress = re.search(
+                    r'<div([^>]*\bid="itss_progress"[^>]*)>(.*?)</div>', page.text, re.S
+                )
+                self.assertTrue(progress, "the progress line is on the page")
+                self.assertIn(f'data-itss-state="{state}"', progress.group(1))
+                self.assertEqual(" ".join(re.sub(r"<[^>]+>", " ", progress.group(2)).split()),
+                                 text)
+                self.assertNotIn('id="itss_thanks"', page.text)
+
+    def test_thank_you_after_confirming(self):
+        ticket = self._ticket("resolved", self.user_a.partner_id)
+        self.authenticate("portal_a", "portal_a")
+        response = self.url_open(
+            f"/my/ticket/{ticket.id}/itss/confirm",
+            data={"csrf_token": http.Request.csrf_token(self), "satisfaction": "5"},
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (302, 303))
+        self.assertIn("itss_confirmed=1", response.headers["Location"])
+        page = self.url_open(response.headers["Location"])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('id="itss_thanks"', page.text)
+        self.assertIn("Thank you for confirming the resolution", page.text)
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.itss_state, "closed")
+        self.assertEqual(ticket.itss_close_origin, "customer")
+        # the flag alone thanks nobody: a ticket the customer did not confirm
+        other = self._ticket("in_progress", self.user_a.partner_id, name="Still open")
+        page = self.url_open(f"/my/ticket/{other.id}?itss_confirmed=1")
+        self.assertNotIn('id="itss_thanks"', page.text)

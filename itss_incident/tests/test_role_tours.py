@@ -2,6 +2,8 @@
 with what the database says. Fixtures are our own (no demo records); other roles'
 steps between two tours are done in Python as those roles (``with_user``)."""
 
+from datetime import timedelta
+
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -175,13 +177,31 @@ class ItssRoleTourCase(HttpCase):
 
 
 class TestDeskAgentTour(ItssRoleTourCase):
+    def _queue_count(self, user, key):
+        """The count of a queue of the landing page for ``user``, from the queue's own
+        domain (``_itss_queues``) and from what the page is given."""
+        Ticket = self.env["helpdesk.ticket"].with_user(user)
+        domain = next(q[4] for q in Ticket._itss_queues() if q[0] == key)
+        counted = Ticket.search_count([("itss_tier", "!=", False)] + domain)
+        shown = next(q["count"] for q in Ticket.itss_queue_counts() if q["key"] == key)
+        self.assertEqual(shown, counted)
+        return counted
+
     def test_daily_flow_of_a_phone_ticket(self):
-        """Log a call and dispatch it; once accepted, put it on hold and resume it;
-        once resolved, close it with what the customer said and record the
-        follow-up visit. The engineer's steps in between are done as the engineer."""
-        self.start_tour(
-            "/odoo/itss-incidents/new", "itss_role_desk_log_dispatch", login="role_agent"
-        )
+        """Start on the queues page, log a call from the Unassigned queue and dispatch
+        it; once accepted, put it on hold and resume it; once resolved, close it with
+        what the customer said and record the follow-up visit. The engineer's steps in
+        between are done as the engineer."""
+        # helpdesk_mgmt's "Auto assign User" off: a logged call waits in Unassigned
+        self.company.helpdesk_mgmt_ticket_auto_assign = False
+        # the agent's own ticket: a password reset taken on the phone (the tour expects
+        # one ticket in "My queue"; the agent is a new user, demo tickets are not his)
+        own = self._logged("Role tour: password reset for the CFO")
+        own.with_user(self.agent).user_id = self.agent
+        own.with_user(self.agent).action_itss_accept()
+        self.assertEqual(self._queue_count(self.agent, "my_queue"), 1)
+
+        self.start_tour("/odoo/itss-queues", "itss_role_desk_log_dispatch", login="role_agent")
         ticket = self.env["helpdesk.ticket"].search(
             [("name", "=", "Role tour: finance printer offline")]
         )
@@ -206,9 +226,54 @@ class TestDeskAgentTour(ItssRoleTourCase):
         self.assertEqual(ticket.itss_state, "in_progress")
         self.assertTrue(ticket.itss_first_response_date)
 
-        self.start_tour(self._url(ticket), "itss_role_desk_hold_resume", login="role_agent")
+        before_hold = fields.Datetime.now()
+        self.start_tour(self._url(ticket), "itss_role_desk_hold", login="role_agent")
+        ticket = self._fresh(ticket)
+        self.assertEqual(ticket.itss_state, "pending")
+        self.assertEqual(ticket.itss_wait_code_id, self.wait_code)
+        until = ticket.itss_pending_until
+        self.assertTrue(until, "the end of the hold is stored")
+        # typed in the browser as tomorrow, on the hour
+        self.assertGreater(until, before_hold + timedelta(hours=22))
+        self.assertLess(until, fields.Datetime.now() + timedelta(hours=25))
+        self.assertEqual(until.second, 0)
+        self.assertTrue(
+            ticket.message_ids.filtered(
+                lambda m: "replacement toner ordered from the vendor" in (m.body or "")
+                and m.author_id == self.agent.partner_id
+                and m.subtype_id == self.env.ref("mail.mt_note")
+            ),
+            "the note is an internal note of the agent",
+        )
+        pending_type = self.env.ref("itss_incident.mail_act_itss_pending")
+        todo = ticket.activity_ids.filtered(lambda a: a.activity_type_id == pending_type)
+        self.assertEqual(len(todo), 1, "the End-of-hold to-do")
+        self.assertEqual(todo.user_id, self.engineer, "for the assignee, not the agent")
+        self.assertEqual(
+            todo.date_deadline,
+            fields.Datetime.context_timestamp(
+                ticket.with_context(tz=self.engineer.tz), until
+            ).date(),
+        )
+
+        self.start_tour(self._url(ticket), "itss_role_desk_resume", login="role_agent")
         ticket = self._fresh(ticket)
         self.assertEqual(ticket.itss_state, "in_progress")
+        self.assertFalse(ticket.itss_pending_until)
+        self.assertFalse(
+            ticket.activity_ids.filtered(lambda a: a.activity_type_id == pending_type),
+            "resuming completes the End-of-hold to-do",
+        )
+        self.assertTrue(
+            self.env["mail.message"].search(
+                [
+                    ("model", "=", "helpdesk.ticket"),
+                    ("res_id", "=", ticket.id),
+                    ("mail_activity_type_id", "=", pending_type.id),
+                ]
+            ),
+            "the done to-do is in the chatter",
+        )
         pause = ticket.itss_sla_pause_ids
         self.assertEqual(len(pause), 1, "one pause: the time on hold")
         self.assertEqual(pause.wait_code_id, self.wait_code)
@@ -252,11 +317,15 @@ class TestDeskAgentTour(ItssRoleTourCase):
             ]
         )
         self.assertTrue(done, "the done follow-up activity is in the chatter")
+        self.assertEqual(own.itss_state, "in_progress", "the agent's own ticket untouched")
 
 
 class TestEngineerTour(ItssRoleTourCase):
     def test_accept_hold_and_resolve_from_pending(self):
         ticket = self._dispatched("Role tour: plotter out of order")
+        # logged two hours ago: the tour types recovery and completion times in between
+        logged = fields.Datetime.now() - timedelta(hours=2)
+        ticket._itss_write_facts({"itss_logged_date": logged})
         self.start_tour(
             self._url(ticket), "itss_role_engineer_accept_hold_resolve", login="role_engineer"
         )
@@ -266,9 +335,16 @@ class TestEngineerTour(ItssRoleTourCase):
         self.assertTrue(ticket.itss_first_response_date, "accepting is the first response")
         self.assertIn("fuser unit", ticket.itss_solution)
         self.assertEqual(ticket.itss_closure_code_id, self.closure_code)
-        self.assertTrue(ticket.itss_recovery_date)
-        self.assertLessEqual(ticket.itss_recovery_date, ticket.itss_resolved_date)
         self.assertTrue(ticket.itss_resolved_date)
+        resolved = ticket.itss_resolved_date
+        # what the dialog took: recovery 30 minutes, completion 10 minutes before now
+        recovery, completion = ticket.itss_recovery_date, ticket.itss_completion_date
+        self.assertTrue(recovery and completion)
+        self.assertLess(logged, recovery)
+        self.assertLess(recovery, completion)
+        self.assertLess(completion, resolved - timedelta(minutes=5))
+        self.assertGreater(completion, resolved - timedelta(minutes=15))
+        self.assertFalse(ticket.itss_pending_until)
         pause = ticket.itss_sla_pause_ids
         self.assertEqual(len(pause), 1)
         self.assertEqual(pause.wait_code_id, self.wait_code)
@@ -288,6 +364,23 @@ class TestEngineerTour(ItssRoleTourCase):
         self.assertTrue(
             ticket.message_ids.filtered(lambda m: self.team_l2.name in (m.body or "")),
             "the escalation is noted in the chatter",
+        )
+
+    def test_cancel_from_the_gear_menu(self):
+        ticket = self._accepted("Role tour: duplicate call about the plotter")
+        self.start_tour(self._url(ticket), "itss_role_engineer_cancel", login="role_engineer")
+        ticket = self._fresh(ticket)
+        self.assertEqual(ticket.itss_state, "cancelled")
+        self.assertEqual(
+            ticket.itss_closure_code_id, self.env.ref("itss_incident.closure_code_cancelled")
+        )
+        self.assertTrue(
+            ticket.message_ids.filtered(
+                lambda m: "logged twice, see the other ticket" in (m.body or "")
+                and m.author_id == self.engineer.partner_id
+                and m.subtype_id == self.env.ref("mail.mt_note")
+            ),
+            "the reason is an internal note of the engineer",
         )
 
 
@@ -360,6 +453,20 @@ class TestCustomerTour(ItssRoleTourCase):
             )
         )["3"]
         self.assertIn(priority, page.text)
+        self.assertIn('data-itss-state="new"', page.text, "the progress line")
+        self.assertIn("We have logged your ticket and are assigning it.", page.text)
+        # another customer's link to it: "not found", not a silent redirect
+        new_test_user(
+            self.env, login="role_other_customer", groups="base.group_portal",
+            email="role_other_customer@example.com",
+        ).partner_id.parent_id = self.env["res.partner"].create(
+            {"name": "Role Tour Other Customer Ltd", "is_company": True}
+        )
+        self.authenticate("role_other_customer", "role_other_customer")
+        page = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
+        self.assertEqual(page.status_code, 404)
+        self.assertIn('id="itss_ticket_not_found"', page.text)
+        self.assertNotIn("label printer jams", page.text)
 
     def test_confirm_a_resolution(self):
         ticket = self._resolved(
@@ -375,6 +482,11 @@ class TestCustomerTour(ItssRoleTourCase):
         self.assertEqual(ticket.itss_satisfaction, "5")
         self.assertEqual(ticket.itss_satisfaction_comment, "Role tour: quick and clear")
         self.assertEqual(ticket.itss_closure_code_id, self.closure_code)
+        # the thank-you is for the confirmation only: the page opened again has none
+        self.authenticate("role_customer", "role_customer")
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertNotIn('id="itss_thanks"', page.text)
+        self.assertIn('data-itss-state="closed"', page.text)
 
     def test_reject_a_resolution(self):
         ticket = self._resolved(

@@ -18,8 +18,10 @@ class TestKnowledge(TransactionCase):
         )
 
     def _ticket(self, state):
+        now = fields.Datetime.now()
         return self.env["helpdesk.ticket"].create(
             {
+                "itss_logged_date": now,
                 "name": "Printer jams",
                 "description": "<p>Paper jams on every job</p>",
                 "category_id": self.category.id,
@@ -27,7 +29,7 @@ class TestKnowledge(TransactionCase):
                 "stage_id": self.env.ref(f"itss_incident.helpdesk_ticket_stage_itss_{state}").id,
                 "itss_solution": "<p>Replace the pick-up roller</p>",
                 "itss_closure_code_id": self.env.ref("itss_incident.closure_code_resolved").id,
-                "itss_recovery_date": fields.Datetime.now(),
+                "itss_recovery_date": now,
                 "itss_satisfaction": "5",
             }
         )

@@ -21,7 +21,7 @@ registry.category("web_tour.tours").add("itss_closed_ticket_readonly", {
         {
             content: "No lifecycle button is offered",
             trigger:
-                ".o_form_statusbar:not(:has(button[name='action_itss_accept'], button[name='action_itss_resolve'], button[name='action_itss_close_dialog'], button[name='action_itss_cancel'], button[name='action_itss_escalate']))",
+                ".o_form_statusbar:not(:has(button[name='action_itss_accept'], button[name='action_itss_resolve_dialog'], button[name='action_itss_close_dialog'], button[name='action_itss_dispatch_dialog'], button[name='action_itss_hold_dialog'], button[name='action_itss_escalate']))",
         },
     ],
 });
@@ -39,7 +39,7 @@ registry.category("web_tour.tours").add("itss_open_ticket_accept", {
         },
         {
             content: "The ticket is in progress: it can be put on hold",
-            trigger: ".o_form_statusbar button[name='action_itss_pend']",
+            trigger: ".o_form_statusbar button[name='action_itss_hold_dialog']",
         },
     ],
 });

@@ -2,7 +2,8 @@ import {registry} from "@web/core/registry";
 
 /**
  * Customer (portal user): reports a ticket, sees it enter the ITSS lifecycle with its
- * priority and deadline, confirms one resolution and rejects another. Selectors use
+ * priority, deadline and progress line, confirms one resolution (and is thanked) and
+ * rejects another. Selectors use
  * form field names and element ids only; the texts typed are the test's own data.
  */
 
@@ -46,11 +47,19 @@ registry.category("web_tour.tours").add("itss_role_customer_report", {
             content: "... its ITSS priority",
             trigger: "[name='portal_my_task_second_column']:contains(P3)",
         },
+        {
+            content: "... and where it stands: logged, being assigned",
+            trigger: "#itss_progress[data-itss-state='new']",
+        },
     ],
 });
 
 registry.category("web_tour.tours").add("itss_role_customer_confirm", {
     steps: () => [
+        {
+            content: "The progress line asks to confirm",
+            trigger: "#itss_progress[data-itss-state='resolved']",
+        },
         {
             content: "The resolution is shown",
             trigger: "#itss_resolution:contains(Role tour: new toner cartridge)",
@@ -73,6 +82,14 @@ registry.category("web_tour.tours").add("itss_role_customer_confirm", {
         {
             content: "The ticket is closed",
             trigger: "body:not(:has(#itss_resolution)) #itss_closed",
+        },
+        {
+            content: "... the customer is thanked",
+            trigger: "#itss_thanks",
+        },
+        {
+            content: "... and the progress line says closed",
+            trigger: "#itss_progress[data-itss-state='closed']",
         },
     ],
 });

@@ -1,12 +1,16 @@
 import {registry} from "@web/core/registry";
 import {rpc} from "@web/core/network/rpc";
+import {formatDateTime} from "@web/core/l10n/dates";
 
 /**
- * Service desk agent (服务台): logs a phone call, dispatches it, puts it on hold and
- * back, closes it with what the customer said and records the follow-up visit.
- * Selectors use field and button names only (the database also speaks zh_CN);
- * the texts typed are the test's own data.
+ * Service desk agent (服务台): starts on the queues page, logs a phone call from the
+ * Unassigned queue and dispatches it through the Dispatch dialog; puts it on hold
+ * through the hold dialog and resumes it; closes it with the Close dialog and records
+ * the follow-up visit. Selectors use field, button and queue names only (the database
+ * also speaks zh_CN); the texts typed are the test's own data.
  */
+
+const {DateTime} = luxon;
 
 // a record of a many2one's dropdown (not "Search More...", "Create...", loading)
 const RECORD_ITEM = ".o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option)";
@@ -43,8 +47,69 @@ function clickActionButton(xmlid) {
     };
 }
 
+/** The number of the ticket open in the form, for the toasts (set by rememberNumber). */
+let ticketNumber = null;
+/** The label of the queue tile clicked last. */
+let queueLabel = null;
+
+function rememberNumber() {
+    return {
+        content: "The ticket number (the toasts name it)",
+        trigger: ".o_form_view .o_field_widget[name='number']:contains(/\\d/)",
+        run() {
+            ticketNumber = this.anchor.textContent.trim();
+        },
+    };
+}
+
+/** A new toast (display_notification) names the ticket; it is marked as seen so that
+ * the next step waits for the next toast. */
+function toastNamesTheTicket(what) {
+    return {
+        content: `A toast confirms: ${what}`,
+        trigger: ".o_notification:not(.o_itss_seen) .o_notification_content",
+        run() {
+            const toast = this.anchor.closest(".o_notification");
+            toast.classList.add("o_itss_seen");
+            if (!ticketNumber || !this.anchor.textContent.includes(ticketNumber)) {
+                throw new Error(
+                    `The toast "${this.anchor.textContent}" does not name ticket ${ticketNumber}`
+                );
+            }
+        },
+    };
+}
+
 registry.category("web_tour.tours").add("itss_role_desk_log_dispatch", {
     steps: () => [
+        {
+            // the count the test computed with the queue's own domain for this agent
+            content: "The landing page shows the agent's queue: one ticket",
+            trigger: ".o_itss_queues .o_itss_queue[data-queue='my_queue'] .o_itss_queue_count:contains(/^\\s*1\\s*$/)",
+        },
+        {
+            content: "Open the Unassigned queue",
+            trigger: ".o_itss_queues .o_itss_queue[data-queue='unassigned']",
+            run(helpers) {
+                queueLabel = this.anchor.querySelector(".o_itss_queue_label").textContent.trim();
+                return helpers.click();
+            },
+        },
+        {
+            content: "The list of the queue is named after its tile",
+            trigger: ".o_action_manager:has(.o_list_view) .o_breadcrumb .o_last_breadcrumb_item.active",
+            run() {
+                const shown = this.anchor.textContent.trim();
+                if (!queueLabel || shown !== queueLabel) {
+                    throw new Error(`Breadcrumb "${shown}", tile "${queueLabel}"`);
+                }
+            },
+        },
+        {
+            content: "A call comes in: New",
+            trigger: ".o_list_view .o_list_button_add",
+            run: "click",
+        },
         {
             content: "Title of the call",
             trigger: ".o_form_view .o_field_widget[name='name'] input",
@@ -75,63 +140,119 @@ registry.category("web_tour.tours").add("itss_role_desk_log_dispatch", {
         },
         {
             content: "Logged in the ITSS lifecycle: it can be dispatched",
-            trigger: ".o_form_renderer.o_form_saved .o_form_statusbar button[name='action_itss_assign']",
+            trigger: ".o_form_renderer.o_form_saved .o_form_statusbar button[name='action_itss_dispatch_dialog']",
         },
-        ...pickMany2one("user_id", "Role Line Engineer"),
         {
-            content: "Dispatch",
-            trigger: ".o_form_statusbar button[name='action_itss_assign']",
+            content: "Back to the Unassigned queue",
+            trigger: ".o_breadcrumb li.breadcrumb-item.o_back_button",
             run: "click",
         },
         {
+            content: "The new ticket is in the queue: open it",
+            trigger: ".o_list_view .o_data_row td[name='name']:contains(Role tour: finance printer offline)",
+            run: "click",
+        },
+        rememberNumber(),
+        {
+            content: "Dispatch",
+            trigger: ".o_form_statusbar button[name='action_itss_dispatch_dialog']",
+            run: "click",
+        },
+        {
+            content: "The dialog proposes the support group of the category",
+            trigger: ".modal .o_field_widget[name='team_id'] input:value(Role Tour Service Desk)",
+        },
+        ...pickMany2one("user_id", "Role Line Engineer", ".modal"),
+        {
+            content: "Dispatch to the engineer",
+            trigger: ".modal button[name='action_dispatch']",
+            run: "click",
+        },
+        toastNamesTheTicket("dispatched"),
+        {
             content: "Dispatched: waiting for the engineer to accept",
             trigger:
-                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_assign'])) button[name='action_itss_accept']",
+                "body:not(:has(.modal)) .o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_dispatch_dialog'])) button[name='action_itss_accept']",
+        },
+        {
+            content: "... assigned to the engineer",
+            trigger: ".o_form_view .o_field_widget[name='user_id'] input:value(Role Line Engineer)",
         },
     ],
 });
 
-registry.category("web_tour.tours").add("itss_role_desk_hold_resume", {
+registry.category("web_tour.tours").add("itss_role_desk_hold", {
     steps: () => [
+        rememberNumber(),
         {
             content: "The ticket is being worked: it can be put on hold",
-            trigger: ".o_form_statusbar button[name='action_itss_pend']",
-        },
-        {
-            content: "Open the Resolution tab",
-            trigger: ".o_notebook a.nav-link[name='itss_resolution']",
+            trigger: ".o_form_statusbar button[name='action_itss_hold_dialog']",
             run: "click",
         },
-        ...pickMany2one("itss_wait_code_id", "Role Tour waiting for the vendor"),
+        {
+            content: "The wait code is required",
+            trigger: ".modal .o_field_widget[name='wait_code_id'].o_required_modifier",
+        },
+        ...pickMany2one("wait_code_id", "Role Tour waiting for the vendor", ".modal"),
+        {
+            content: "Until tomorrow, on the hour",
+            trigger: ".modal .o_field_widget[name='pending_until'] input",
+            async run(helpers) {
+                const until = DateTime.now().plus({days: 1}).startOf("hour");
+                await helpers.edit(formatDateTime(until));
+                await helpers.press("Enter");
+            },
+        },
+        {
+            content: "The time is taken",
+            trigger: ".modal .o_field_widget[name='pending_until'] input:value(/\\d/)",
+        },
+        {
+            content: "A note for the history",
+            trigger: ".modal .o_field_widget[name='note'] textarea",
+            run: "edit Role tour: replacement toner ordered from the vendor",
+        },
         {
             content: "Put on Hold",
-            trigger: ".o_form_statusbar button[name='action_itss_pend']",
+            trigger: ".modal button[name='action_hold']",
             run: "click",
         },
+        toastNamesTheTicket("on hold"),
         {
             content: "Pending: it can be resumed",
             trigger:
-                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_pend'])) button[name='action_itss_resume']",
+                "body:not(:has(.modal)) .o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_hold_dialog'])) button[name='action_itss_resume']",
         },
+        {
+            content: "The note is in the chatter",
+            trigger: ".o-mail-Message-body:contains(replacement toner ordered from the vendor)",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("itss_role_desk_resume", {
+    steps: () => [
+        rememberNumber(),
         {
             content: "Resume",
             trigger: ".o_form_statusbar button[name='action_itss_resume']",
             run: "click",
         },
+        toastNamesTheTicket("in progress again"),
         {
-            content: "In progress again",
+            content: "In progress again: it can be put on hold",
             trigger:
-                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_resume'])) button[name='action_itss_pend']",
+                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_resume'])) button[name='action_itss_hold_dialog']",
         },
     ],
 });
 
 registry.category("web_tour.tours").add("itss_role_desk_close_followup", {
     steps: () => [
+        rememberNumber(),
         {
             content: "Close the resolved ticket",
-            trigger:
-                ".o_form_statusbar button[name='action_itss_close_dialog'], .o_form_statusbar button[name='action_itss_close']",
+            trigger: ".o_form_statusbar button[name='action_itss_close_dialog']",
             run: "click",
         },
         {
@@ -153,6 +274,7 @@ registry.category("web_tour.tours").add("itss_role_desk_close_followup", {
             trigger: ".modal button[name='action_close']",
             run: "click",
         },
+        toastNamesTheTicket("closed"),
         {
             content: "The dialog is gone and the ticket is closed",
             trigger: "body:not(:has(.modal)) .o_form_view .o_widget_web_ribbon .ribbon",

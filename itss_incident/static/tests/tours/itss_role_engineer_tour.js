@@ -1,10 +1,12 @@
 import {registry} from "@web/core/registry";
+import {rpc} from "@web/core/network/rpc";
 import {formatDateTime} from "@web/core/l10n/dates";
 
 /**
- * Support engineer (一线/二线): accepts a dispatched ticket, puts it on hold, resolves
- * it from pending; escalates another ticket to the next tier. Selectors use field and
- * button names only; the texts typed are the test's own data.
+ * Support engineer (一线/二线): accepts a dispatched ticket, puts it on hold through
+ * the hold dialog, resolves it from pending through the Resolve dialog; escalates
+ * another ticket to the next tier; cancels a third one from the gear menu. Selectors
+ * use field, button and action names only; the texts typed are the test's own data.
  */
 
 const {DateTime} = luxon;
@@ -12,11 +14,11 @@ const {DateTime} = luxon;
 // a record of a many2one's dropdown (not "Search More...", "Create...", loading)
 const RECORD_ITEM = ".o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option)";
 
-function pickMany2one(field, text) {
+function pickMany2one(field, text, scope = ".o_form_view") {
     return [
         {
             content: `Type ${text} in ${field}`,
-            trigger: `.o_form_view .o_field_widget[name='${field}'] input`,
+            trigger: `${scope} .o_field_widget[name='${field}'] input`,
             run: `edit ${text}`,
         },
         {
@@ -27,66 +29,125 @@ function pickMany2one(field, text) {
         },
         {
             content: `${field} is set`,
-            trigger: `body:not(:has(.o-autocomplete--dropdown-menu)) .o_form_view .o_field_widget[name='${field}'] input:value(${text})`,
+            trigger: `body:not(:has(.o-autocomplete--dropdown-menu)) ${scope} .o_field_widget[name='${field}'] input:value(${text})`,
         },
     ];
 }
 
+/** Type a moment ``minutes`` from now (negative: in the past) in a datetime field. */
+function editDateTime(field, minutes, scope = ".modal") {
+    return [
+        {
+            content: `${field}: ${minutes} minutes from now`,
+            trigger: `${scope} .o_field_widget[name='${field}'] input`,
+            async run(helpers) {
+                await helpers.edit(formatDateTime(DateTime.now().plus({minutes})));
+                await helpers.press("Enter");
+            },
+        },
+        {
+            content: `${field} is taken`,
+            trigger: `${scope} .o_field_widget[name='${field}'] input:value(/\\d/)`,
+        },
+    ];
+}
+
+/** The number of the ticket open in the form, for the toasts (set by rememberNumber). */
+let ticketNumber = null;
+
+function rememberNumber() {
+    return {
+        content: "The ticket number (the toasts name it)",
+        trigger: ".o_form_view .o_field_widget[name='number']:contains(/\\d/)",
+        run() {
+            ticketNumber = this.anchor.textContent.trim();
+        },
+    };
+}
+
+/** A new toast (display_notification) names the ticket; it is marked as seen so that
+ * the next step waits for the next toast. */
+function toastNamesTheTicket(what) {
+    return {
+        content: `A toast confirms: ${what}`,
+        trigger: ".o_notification:not(.o_itss_seen) .o_notification_content",
+        run() {
+            const toast = this.anchor.closest(".o_notification");
+            toast.classList.add("o_itss_seen");
+            if (!ticketNumber || !this.anchor.textContent.includes(ticketNumber)) {
+                throw new Error(
+                    `The toast "${this.anchor.textContent}" does not name ticket ${ticketNumber}`
+                );
+            }
+        },
+    };
+}
+
 registry.category("web_tour.tours").add("itss_role_engineer_accept_hold_resolve", {
     steps: () => [
+        rememberNumber(),
         {
             content: "Accept the dispatched ticket",
             trigger: ".o_form_statusbar button[name='action_itss_accept']",
             run: "click",
         },
+        toastNamesTheTicket("accepted"),
         {
             content: "In progress: it can be put on hold",
             trigger:
-                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_accept'])) button[name='action_itss_pend']",
+                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_accept'])) button[name='action_itss_hold_dialog']",
+            run: "click",
+        },
+        ...pickMany2one("wait_code_id", "Role Tour waiting for the vendor", ".modal"),
+        {
+            content: "Put on Hold (no end date: the vendor did not say)",
+            trigger: ".modal button[name='action_hold']",
+            run: "click",
+        },
+        toastNamesTheTicket("on hold"),
+        {
+            content: "Pending: it can be resumed or resolved",
+            trigger:
+                "body:not(:has(.modal)) .o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_hold_dialog'])) button[name='action_itss_resume']",
+        },
+        {
+            content: "The vendor sent the part: Resolve, straight from pending",
+            trigger: ".o_form_statusbar button[name='action_itss_resolve_dialog']",
+            run: "click",
+        },
+        {
+            content: "The solution is required",
+            trigger: ".modal .o_field_widget[name='solution'].o_required_modifier",
+        },
+        {
+            content: "... and, for an incident, the business recovery time",
+            trigger: ".modal .o_field_widget[name='recovery_date'].o_required_modifier",
+        },
+        {
+            content: "Write the solution",
+            trigger: ".modal .o_field_html[name='solution'] .odoo-editor-editable :is(p, div.o-paragraph)",
+            run: "editor Replaced the fuser unit sent by the vendor.",
+        },
+        ...pickMany2one("closure_code_id", "Role Tour fixed", ".modal"),
+        // the ticket was logged two hours ago: the business was back 30 minutes ago,
+        // the work finished 10 minutes ago
+        ...editDateTime("recovery_date", -30),
+        ...editDateTime("completion_date", -10),
+        {
+            content: "Resolve",
+            trigger: ".modal button[name='action_resolve']",
+            run: "click",
+        },
+        toastNamesTheTicket("resolved"),
+        {
+            content: "Resolved: no more resolve, resume or hold",
+            trigger:
+                "body:not(:has(.modal)) .o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_resolve_dialog'], button[name='action_itss_resume'], button[name='action_itss_hold_dialog']))",
         },
         {
             content: "Open the Resolution tab",
             trigger: ".o_notebook a.nav-link[name='itss_resolution']",
             run: "click",
-        },
-        ...pickMany2one("itss_wait_code_id", "Role Tour waiting for the vendor"),
-        {
-            content: "Put on Hold",
-            trigger: ".o_form_statusbar button[name='action_itss_pend']",
-            run: "click",
-        },
-        {
-            content: "Pending",
-            trigger:
-                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_pend'])) button[name='action_itss_resume']",
-        },
-        {
-            content: "The vendor sent the part: write the solution",
-            trigger: ".o_form_view .o_field_html[name='itss_solution'] .odoo-editor-editable :is(p, div.o-paragraph)",
-            run: "editor Replaced the fuser unit sent by the vendor.",
-        },
-        ...pickMany2one("itss_closure_code_id", "Role Tour fixed"),
-        {
-            content: "Business recovery time: now",
-            trigger: ".o_form_view .o_field_widget[name='itss_recovery_date'] input",
-            async run(helpers) {
-                await helpers.edit(formatDateTime(DateTime.now()));
-                await helpers.press("Enter");
-            },
-        },
-        {
-            content: "The recovery time is taken",
-            trigger: ".o_form_view .o_field_widget[name='itss_recovery_date'] input:value(/\\d/)",
-        },
-        {
-            content: "Resolve, straight from pending",
-            trigger: ".o_form_statusbar button[name='action_itss_resolve']",
-            run: "click",
-        },
-        {
-            content: "Resolved: no more resolve, resume or hold",
-            trigger:
-                ".o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_resolve'], button[name='action_itss_resume'], button[name='action_itss_pend']))",
         },
         {
             content: "The resolution time is recorded",
@@ -97,15 +158,64 @@ registry.category("web_tour.tours").add("itss_role_engineer_accept_hold_resolve"
 
 registry.category("web_tour.tours").add("itss_role_engineer_escalate", {
     steps: () => [
+        rememberNumber(),
         {
             content: "Escalate to the next tier",
             trigger: ".o_form_statusbar button[name='action_itss_escalate']",
             run: "click",
         },
+        toastNamesTheTicket("escalated"),
         {
             content: "Dispatched to the second line: no more hold, nobody assigned",
             trigger:
-                "body:not(:has(.modal)) .o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_pend'])) button[name='action_itss_accept']",
+                "body:not(:has(.modal)) .o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_hold_dialog'])) button[name='action_itss_accept']",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("itss_role_engineer_cancel", {
+    steps: () => [
+        rememberNumber(),
+        {
+            content: "Open the gear menu",
+            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
+            run: "click",
+        },
+        {
+            content: "Cancel Ticket (the server action, by its name in the user's language)",
+            trigger: ".o-dropdown--menu .o-dropdown-item",
+            async run(helpers) {
+                const action = await rpc("/web/action/load", {
+                    action_id: "itss_incident.helpdesk_ticket_action_server_itss_cancel",
+                });
+                const item = [...document.querySelectorAll(".o-dropdown--menu .o-dropdown-item")].find(
+                    (el) => el.textContent.trim() === action.name
+                );
+                if (!item) {
+                    throw new Error(`No "${action.name}" in the gear menu`);
+                }
+                await helpers.click(item);
+            },
+        },
+        {
+            content: "The reason is required",
+            trigger: ".modal .o_field_widget[name='reason'].o_required_modifier textarea",
+            run: "edit Role tour: logged twice, see the other ticket",
+        },
+        {
+            content: "Cancel the ticket",
+            trigger: ".modal button[name='action_cancel']",
+            run: "click",
+        },
+        toastNamesTheTicket("cancelled"),
+        {
+            content: "Cancelled: no step left in the header",
+            trigger:
+                "body:not(:has(.modal)) .o_form_renderer.o_form_saved .o_form_statusbar:not(:has(button[name='action_itss_resolve_dialog'], button[name='action_itss_hold_dialog'], button[name='action_itss_escalate']))",
+        },
+        {
+            content: "The reason is in the chatter",
+            trigger: ".o-mail-Message-body:contains(logged twice, see the other ticket)",
         },
     ],
 });

@@ -34,7 +34,7 @@ registry.category("web_tour.tours").add("itss_role_manager_take_back", {
         {
             content: "The ticket is in progress again: it can be put on hold",
             trigger:
-                "body:not(:has(.modal)) .o_form_view .o_form_statusbar button[name='action_itss_pend']",
+                "body:not(:has(.modal)) .o_form_view .o_form_statusbar button[name='action_itss_hold_dialog']",
         },
         {
             content: "The reason is in the chatter",
