@@ -14,6 +14,7 @@
         "security/itss_major_incident_security.xml",
         "data/itss_major_incident_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/ir_actions_server_data.xml",
         "views/itss_major_incident_views.xml",
         "reports/itss_major_incident_reports.xml",
     ],

@@ -54,18 +54,57 @@ class HelpdeskTicket(models.Model):
                     )
                 )
 
+    @api.model
+    def itss_queue_counts(self):
+        """The landing page also counts the open major incidents the user may read."""
+        result = super().itss_queue_counts()
+        Major = self.env["itss.major.incident"]
+        if not Major.has_access("read"):
+            return result
+        domain = [("state", "in", ("declared", "recovering", "resolved"))]
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "itss_incident_major.itss_major_incident_action"
+        )
+        label = self.env._("Open major incidents")
+        action.update(name=label, display_name=label, domain=domain, help=False)
+        action.pop("id", None)
+        action.pop("path", None)
+        result.append(
+            {
+                "key": "major_incidents",
+                "label": label,
+                "help": self.env._("Declared, recovering or resolved, not yet closed"),
+                "tone": "danger",
+                "count": Major.search_count(domain),
+                "action": action,
+            }
+        )
+        return result
+
     def action_itss_open_major_declare(self):
-        """The dialog that declares a major incident for this ticket, or joins one."""
+        """The dialog that declares a major incident for this ticket, or joins one (the
+        form's gear menu)."""
         self.ensure_one()
+        if not self.itss_tier or self.itss_state not in ("new", "assigned", "in_progress", "pending"):
+            raise UserError(self.env._("Only an open ITSS ticket becomes a major incident."))
+        if self.itss_major_incident_id:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is already part of major incident %(major)s.",
+                    ticket=self.display_name,
+                    major=self.itss_major_incident_id.display_name,
+                )
+            )
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "itss_incident_major.itss_major_declare_action"
         )
         action["context"] = {"default_ticket_id": self.id}
         return action
 
-    def action_itss_declare_major(self, reason=None):
+    def action_itss_declare_major(self, reason=None, emergency_plan=None):
         """Declare a major incident for this ticket and notify the incident manager and
-        the management (email, SMS, call)."""
+        the management (email, SMS, call). The emergency plan of the ticket's system is
+        proposed unless ``emergency_plan`` (an ``itss.emergency.plan``) is given."""
         self.ensure_one()
         if self.itss_major_incident_id:
             raise UserError(
@@ -86,6 +125,11 @@ class HelpdeskTicket(models.Model):
                     (6, 0, (team.itss_director_id | team.itss_leader_id).partner_id.ids)
                 ],
                 "impact": self.description,
+                "emergency_plan_id": (
+                    emergency_plan
+                    if emergency_plan is not None
+                    else self.env["itss.emergency.plan"].sudo()._itss_find_for_ticket(self)
+                ).id,
             }
         )
         people = team.itss_incident_manager_id | team.itss_director_id | team.itss_leader_id

@@ -260,6 +260,9 @@ class ItssCommunicationUpdate(models.Model):
             update.with_context(itss_update_transition=_TRANSITION).write(
                 {"state": "sent", "sent_date": now}
             )
+        # the form shows the lines' new "next update due" (a dialog or a row button
+        # would only reload the statement)
+        return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     @api.model
     def _get_itss_rights_domain(self, operation, user):

@@ -214,19 +214,34 @@ class ItssMajorIncident(models.Model):
 
     def action_activate_emergency_plan(self):
         """Follow the emergency plan: its steps become actions of a draft recovery plan.
-        Without a plan, say so: the recovery plan is used."""
+        Without a plan, the plan of the main ticket's system is taken; without any,
+        the user is told where emergency plans are kept."""
         self._check_manager()
         self.ensure_one()
-        plan = self.emergency_plan_id
+        plan = self.emergency_plan_id or self.env[
+            "itss.emergency.plan"
+        ]._itss_find_for_ticket(self.ticket_id)
         if not plan:
-            self.message_post(
-                body=self.env._(
-                    "No emergency plan covers this system: the recovery team works from "
-                    "the recovery plan."
-                ),
-                subtype_xmlid="mail.mt_note",
+            raise UserError(
+                self.env._(
+                    "Major incident %(incident)s has no emergency plan, and none covers "
+                    "the category of its main ticket. Choose one in its Emergency Plan "
+                    "field, or write one in Helpdesk > Configuration > ITSS > Emergency "
+                    "Plans (with the ticket categories of its system). Without an "
+                    "emergency plan, work from the Recovery Plan.",
+                    incident=self.display_name,
+                )
             )
-            return self.action_new_recovery_plan()
+        if not self.emergency_plan_id:
+            self.emergency_plan_id = plan
+        if not plan.step_ids:
+            raise UserError(
+                self.env._(
+                    "Emergency plan %(plan)s has no steps to follow: add them in "
+                    "Helpdesk > Configuration > ITSS > Emergency Plans.",
+                    plan=plan.name,
+                )
+            )
         recovery = self._itss_draft_plan()
         owner = self.manager_ids[:1] or self.env.user
         recovery.write(
@@ -242,6 +257,35 @@ class ItssMajorIncident(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return recovery._itss_open()
+
+    def action_new_statement(self):
+        """A new statement of this major incident, in a dialog. The button saves the
+        major incident first, so the audiences just added to its communication plan
+        are there to choose; a single audience is proposed with its shipped text."""
+        self._check_manager()
+        self.ensure_one()
+        lines = self.communication_line_ids
+        if not lines:
+            raise UserError(
+                self.env._(
+                    "Add the audiences of the communication plan first (who is told, "
+                    "how, how often and who approves): a statement goes to them."
+                )
+            )
+        context = {"default_major_incident_id": self.id}
+        if len(lines) == 1:
+            context["default_line_ids"] = [(6, 0, lines.ids)]
+            context["default_body"] = self.env["itss.communication.update"]._itss_template(
+                lines.audience, self
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Statement"),
+            "res_model": "itss.communication.update",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
 
     def action_new_recovery_plan(self):
         self._check_manager()

@@ -100,6 +100,14 @@ class ItssRecoveryPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only a draft version is approved."))
+            if not plan.action_ids:
+                raise UserError(
+                    self.env._(
+                        "Recovery plan %(plan)s has no action: add what the recovery "
+                        "team does, who does it and by when before approving it.",
+                        plan=plan.display_name,
+                    )
+                )
             previous = plan.major_incident_id.recovery_plan_ids.filtered(
                 lambda p: p.state == "approved"
             )

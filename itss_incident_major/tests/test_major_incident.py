@@ -169,6 +169,7 @@ class TestMajorIncident(BaseCommon):
             self.env["itss.recovery.plan"].with_user(self.major_manager).create(
                 {"major_incident_id": incident.id, "version": 2, "state": "approved"}
             )
+        plan.action_ids = [(0, 0, {"name": "Restart", "user_id": self.engineer.id})]
         plan.action_approve()
         with self.assertRaisesRegex(UserError, "approved"):
             plan.with_context(itss_plan_transition=True).write({"breakdown": "<p>rewritten</p>"})
@@ -177,9 +178,9 @@ class TestMajorIncident(BaseCommon):
     def test_bcp_and_emergency_plan(self):
         _ticket, incident = self._incident()
         as_manager = incident.with_user(self.major_manager)
-        as_manager.action_activate_emergency_plan()
-        self.assertIn("No emergency plan", incident.message_ids[0].body)
-        self.assertEqual(len(incident.recovery_plan_ids), 1)
+        with self.assertRaisesRegex(UserError, "Emergency Plans"):
+            as_manager.action_activate_emergency_plan()
+        self.assertFalse(incident.recovery_plan_ids)
         plan = self.env["itss.emergency.plan"].create(
             {"name": "Billing", "system": "Billing",
              "step_ids": [(0, 0, {"name": "Fail over"}), (0, 0, {"name": "Verify"})]}

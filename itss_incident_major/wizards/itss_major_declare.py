@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -16,6 +16,21 @@ class ItssMajorDeclare(models.TransientModel):
         help="Leave empty to declare a new major incident.",
     )
     reason = fields.Text(required=True)
+    emergency_plan_id = fields.Many2one(
+        "itss.emergency.plan",
+        compute="_compute_emergency_plan_id",
+        store=True,
+        readonly=False,
+        help="The emergency plan of the ticket's system, proposed from its category; "
+        "the recovery team follows its steps.",
+    )
+
+    @api.depends("ticket_id")
+    def _compute_emergency_plan_id(self):
+        for wizard in self:
+            wizard.emergency_plan_id = self.env["itss.emergency.plan"]._itss_find_for_ticket(
+                wizard.ticket_id
+            )
 
     def action_confirm(self):
         self.ensure_one()
@@ -30,7 +45,9 @@ class ItssMajorDeclare(models.TransientModel):
                 subtype_xmlid="mail.mt_note",
             )
             return {"type": "ir.actions.act_window_close"}
-        return ticket.action_itss_declare_major(reason=self.reason)
+        return ticket.action_itss_declare_major(
+            reason=self.reason, emergency_plan=self.emergency_plan_id
+        )
 
 
 class ItssMajorBcp(models.TransientModel):

@@ -1,4 +1,5 @@
 import {registry} from "@web/core/registry";
+import {rpc} from "@web/core/network/rpc";
 
 /**
  * The major incident manager's day: declare a major incident from a ticket, start
@@ -14,9 +15,25 @@ const SAVED = ".o_form_view:has(.o_form_status_indicator_buttons.invisible)";
 registry.category("web_tour.tours").add("itss_role_major_manager", {
     steps: () => [
         {
-            content: "Declare a major incident from the ticket",
-            trigger: ".o_form_view .o_form_statusbar button[name='action_itss_open_major_declare']",
+            content: "Open the gear menu",
+            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
             run: "click",
+        },
+        {
+            content: "Declare Major Incident (the server action, by its name in the user's language)",
+            trigger: ".o-dropdown--menu .o-dropdown-item",
+            async run(helpers) {
+                const action = await rpc("/web/action/load", {
+                    action_id: "itss_incident_major.helpdesk_ticket_action_server_itss_declare_major",
+                });
+                const item = [...document.querySelectorAll(".o-dropdown--menu .o-dropdown-item")].find(
+                    (el) => el.textContent.trim() === action.name
+                );
+                if (!item) {
+                    throw new Error(`No "${action.name}" in the gear menu`);
+                }
+                await helpers.click(item);
+            },
         },
         {
             content: "Say why",
@@ -38,6 +55,23 @@ registry.category("web_tour.tours").add("itss_role_major_manager", {
             content: "Open the recovery plan",
             trigger:
                 ".o_form_view:has(.o_statusbar_status button.o_arrow_button_current[data-value='recovering']) .o_form_statusbar button[name='action_new_recovery_plan']",
+            run: "click",
+        },
+        {
+            content: "A version needs an action: add one",
+            trigger: ".o_form_view:has(div[name='hypothesis_ids']) div[name='action_ids'] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            trigger: "div[name='action_ids'] .o_selected_row td[name='name'] input",
+            run: "edit Restart the ticketing servers",
+        },
+        {
+            trigger: "div[name='action_ids'] .o_selected_row td[name='user_id'] input",
+            run: "fill Tour Engineer",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains(Tour Engineer)",
             run: "click",
         },
         {
@@ -88,13 +122,8 @@ registry.category("web_tour.tours").add("itss_role_major_manager", {
             run: "click",
         },
         {
-            content: "Save the communication plan",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Draft a statement",
-            trigger: `${SAVED} ${UPDATES} .o_field_x2many_list_row_add a`,
+            content: "Draft a statement: the button saves the new audience first",
+            trigger: ".o_form_view button[name='action_new_statement']",
             run: "click",
         },
         {
@@ -128,11 +157,6 @@ registry.category("web_tour.tours").add("itss_role_major_manager", {
             trigger: `body:not(:has(.modal)) ${UPDATES} .o_data_row`,
         },
         {
-            content: "Save the major incident",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
             content: "Approve the statement",
             trigger: `${SAVED} ${UPDATES} .o_data_row button[name='action_approve']`,
             run: "click",
@@ -140,6 +164,11 @@ registry.category("web_tour.tours").add("itss_role_major_manager", {
         {
             content: "Send it",
             trigger: `${UPDATES} .o_data_row:not(:has(button[name='action_approve'])) button[name='action_send']`,
+            run: "click",
+        },
+        {
+            content: "The form reloads: open the communication plan again",
+            trigger: ".o_form_view:has(div[name='manager_ids']) .o_notebook a.nav-link[name='communication']",
             run: "click",
         },
         {
