@@ -12,6 +12,7 @@
         "security/itss_incident_groups.xml",
         "security/ir.model.access.csv",
         "security/itss_priority_matrix_security.xml",
+        "security/itss_ticket_records_security.xml",
         "security/helpdesk_mgmt_access_fix.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/helpdesk_ticket_channel_data.xml",

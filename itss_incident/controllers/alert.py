@@ -13,21 +13,20 @@ MAX_PAYLOAD_BYTES = 1024 * 1024
 
 class ItssAlertController(http.Controller):
     @http.route(
-        ["/itss/alert/<int:source_id>", "/itss/alert/<int:source_id>/<string:token>"],
+        "/itss/alert/<int:source_id>",
         type="http",
         auth="public",
         methods=["POST"],
         csrf=False,
         save_session=False,
     )
-    def itss_alert(self, source_id, token=None, **kw):
+    def itss_alert(self, source_id, **kw):
         """Alertmanager (webhook v4) or generic JSON alerts. The token (header
-        ``Authorization: Bearer``, or the path) is checked before the body is read:
-        403 for a bad token or an unknown source, 400 for a bad body; nothing is
-        created then."""
+        ``Authorization: Bearer`` only: in a URL, access logs would keep it) is checked
+        before the body is read: 403 for a bad token or an unknown source, 400 for a bad
+        body; nothing is created then."""
         header = request.httprequest.headers.get("Authorization", "")
-        if header.lower().startswith("bearer "):
-            token = header[7:].strip()
+        token = header[7:].strip() if header.lower().startswith("bearer ") else None
         source = request.env["itss.alert.source"].sudo().browse(source_id).exists()
         # sudo: the source is read only to check the token; no data leaves
         if not source or not source.active or not source._itss_check_token(token):

@@ -124,6 +124,8 @@ class HelpdeskTicket(models.Model):
         domain="[('itss_state', '!=' if itss_tier else '=', False), "
         "'|', ('team_ids', '=', team_id), ('team_ids', '=', False)]"
     )
+    # what an auditor follows (DESIGN.md, second edition): tracked in the chatter
+    category_id = fields.Many2one(tracking=True)
     itss_tier = fields.Selection(
         related="team_id.itss_tier",
         store=True,
@@ -234,6 +236,7 @@ class HelpdeskTicket(models.Model):
         "res.partner",
         string="Vendor at Fault",
         copy=False,
+        tracking=True,
         help="The vendor whose product or service caused the incident, if any.",
     )
     itss_satisfaction = fields.Selection(
@@ -346,6 +349,7 @@ class HelpdeskTicket(models.Model):
         required=True,
         copy=False,
         index=True,
+        tracking=True,
         help="When the incident was logged: the SLA clocks start here.",
     )
     # SLA: the policy and deadlines follow priority, team, category and the paused
@@ -701,6 +705,38 @@ class HelpdeskTicket(models.Model):
                 custom_values["channel_id"] = channel.id
         return super().message_new(msg, custom_values=custom_values)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_itss_records(self):
+        """A closed or cancelled ITSS ticket is kept, with its notifications and
+        pauses: the record an auditor reads (the superuser stays exempt)."""
+        if self.env.su:
+            return
+        kept = self.filtered(lambda t: t.team_id.itss_tier and t.itss_state in ITSS_TERMINAL_STATES)
+        if kept:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is %(state)s: closed and cancelled tickets are kept "
+                    "with their history, they cannot be deleted.",
+                    ticket=kept[0].display_name,
+                    state=self._itss_state_labels()[kept[0].itss_state].lower(),
+                )
+            )
+
+    def _itss_check_archive(self, vals):
+        """Nor are they archived: they would leave every report and KPI."""
+        if self.env.su or "active" not in vals or vals["active"]:
+            return
+        kept = self.filtered(lambda t: t.team_id.itss_tier and t.itss_state in ITSS_TERMINAL_STATES)
+        if kept:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is %(state)s: closed and cancelled tickets stay in "
+                    "the records and the reports, they cannot be archived.",
+                    ticket=kept[0].display_name,
+                    state=self._itss_state_labels()[kept[0].itss_state].lower(),
+                )
+            )
+
     def _itss_check_facts(self, names):
         """Facts the system derives are written by the model only (ITSS_FACT_FIELDS):
         internal steps pass the private _ITSS_FACTS object in the context. The
@@ -723,6 +759,7 @@ class HelpdeskTicket(models.Model):
 
     def write(self, vals):
         self._itss_check_facts(vals)
+        self._itss_check_archive(vals)
         try:
             self._itss_check_frozen(vals)
             if vals.get("stage_id"):
@@ -746,7 +783,19 @@ class HelpdeskTicket(models.Model):
         before = {}
         if {"stage_id", "team_id", "user_id"} & set(vals):
             before = {t.id: (t.itss_state, t.user_id, t.team_id) for t in self}
+        solution_changed = self.browse()
+        if "itss_solution" in vals:
+            solution_changed = self.filtered(
+                lambda t: t.team_id.itss_tier and (t.itss_solution or "") != (vals["itss_solution"] or "")
+            )
         res = super().write(vals)
+        for ticket in solution_changed:
+            # an HTML field has no tracking of its own: the chatter keeps each version
+            ticket._message_log(
+                body=Markup("<p>%s</p>%s") % (
+                    self.env._("Solution changed:"), ticket.itss_solution or Markup(""),
+                ),
+            )
         if before:
             self._itss_after_assignment_or_stage(before)
         if {"stage_id", "itss_pending_until", "user_id"} & set(vals):
@@ -1241,12 +1290,30 @@ class HelpdeskTicket(models.Model):
             body=self.env._("Cancelled: %(reason)s", reason=reason), subtype_xmlid="mail.mt_note"
         )
 
-    def _itss_activity_update(self):
+    def _itss_activity_update(self, confirm_due=None):
         """Schedule, move, complete or remove the ITSS to-dos of each ticket from its
-        current state: the assignee's to-do at the end of a hold."""
+        current state: the assignee's to-do at the end of a hold; the service desk's
+        one to-do to confirm a resolved ticket (due on ``confirm_due``, the daily
+        reminder), done when the ticket leaves Resolved."""
         pending_type = self.env.ref("itss_incident.mail_act_itss_pending")
+        confirm_type = self.env.ref("itss_incident.mail_act_itss_confirm")
         # sudo: the to-dos follow the ticket's state, whoever moved it
         for ticket in self.sudo():
+            confirms = ticket.activity_ids.filtered(lambda a: a.activity_type_id == confirm_type)
+            if ticket.itss_state == "resolved":
+                user = ticket._itss_desk_user()
+                if confirm_due and confirms:
+                    confirms[1:].unlink()
+                    confirms[:1].write({"date_deadline": confirm_due, "user_id": (user or confirms[:1].user_id).id})
+                elif confirm_due and user:
+                    ticket.activity_schedule(
+                        "itss_incident.mail_act_itss_confirm", user_id=user.id, date_deadline=confirm_due
+                    )
+            elif confirms:
+                confirms.action_feedback(
+                    feedback=self.env._("No longer to confirm (%(state)s).",
+                                        state=self._itss_state_labels().get(ticket.itss_state, ""))
+                )
             todos = ticket.activity_ids.filtered(lambda a: a.activity_type_id == pending_type)
             if ticket.itss_state == "pending" and ticket.itss_pending_until:
                 user = ticket.user_id or self.env.user
@@ -1992,12 +2059,15 @@ class HelpdeskTicket(models.Model):
             else:
                 ticket._itss_remind_desk(now)
 
-        def retry_tomorrow(ticket):
-            ticket._itss_write_facts(
-                {"itss_auto_close_date": False, "itss_reminder_date": now + timedelta(days=1)}
-            )
+        def retry_later(ticket):
+            # keep the countdown: the close is tried again next hour, the reminder
+            # tomorrow (clearing it would leave the ticket open for good)
+            retry = {"itss_reminder_date": now + timedelta(days=1)}
+            if ticket.itss_auto_close_date and ticket.itss_auto_close_date <= now:
+                retry["itss_auto_close_date"] = now + timedelta(hours=1)
+            ticket._itss_write_facts(retry)
 
-        run_locked_batch(self, query, batch_size, close_or_remind, retry_tomorrow)
+        run_locked_batch(self, query, batch_size, close_or_remind, retry_later)
 
     def _itss_auto_close(self):
         self.ensure_one()
@@ -2029,15 +2099,10 @@ class HelpdeskTicket(models.Model):
         )
 
     def _itss_remind_desk(self, now):
+        """The daily reminder to confirm a resolved ticket: one to-do, due today."""
         self.ensure_one()
-        user = self._itss_desk_user()
-        if user:
-            self.activity_schedule(
-                "itss_incident.mail_act_itss_confirm",
-                user_id=user.id,
-                date_deadline=fields.Date.context_today(self),
-            )
         self._itss_write_facts({"itss_reminder_date": now + timedelta(days=1)})
+        self._itss_activity_update(confirm_due=fields.Date.context_today(self))
 
     def _itss_desk_user(self):
         """Who confirms and follows up for the service desk: the team leader, else the

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 KIND_SELECTION = [
     ("rule", "Escalation rule"),
@@ -46,3 +47,10 @@ class ItssEscalationLog(models.Model):
             ON itss_escalation_log (ticket_id, kind, COALESCE(rule_id, 0), sequence, channel)
             """
         )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_kept(self):
+        """The SLA's and the notifications' history is kept (the superuser, who deletes
+        a whole ticket's records, stays exempt)."""
+        if not self.env.su:
+            raise UserError(self.env._("The history of a ticket's notifications is kept; it cannot be deleted."))

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class ItssSlaPause(models.Model):
@@ -26,3 +27,10 @@ class ItssSlaPause(models.Model):
             "A pause cannot end before it starts.",
         ),
     ]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_kept(self):
+        """The SLA's and the notifications' history is kept (the superuser, who deletes
+        a whole ticket's records, stays exempt)."""
+        if not self.env.su:
+            raise UserError(self.env._("The history of a ticket's SLA pauses is kept; it cannot be deleted."))

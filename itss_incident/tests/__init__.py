@@ -16,3 +16,4 @@ from . import test_role_flows
 from . import test_demo_data
 from . import test_dialogs
 from . import test_report_pdf
+from . import test_records

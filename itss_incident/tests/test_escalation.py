@@ -4,6 +4,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 from .common import ItssCase
 from .test_sla import local
@@ -321,6 +322,19 @@ class TestAutoClose(EscalationCase):
         self._cron(start + timedelta(days=3, minutes=2))
         self.assertEqual(len(self._activities(ticket, "itss_incident.mail_act_itss_followup")), 1)
 
+    @mute_logger("odoo.addons.itss_incident.tools.cron_batch")
+    def test_auto_close_failure_is_retried(self):
+        start = local("2026-11-20 10:00")
+        ticket = self._resolved(start)
+        Ticket = type(self.env["helpdesk.ticket"])
+        with patch.object(Ticket, "_itss_auto_close", side_effect=ValueError("mail server down")):
+            self._cron(start + timedelta(days=3, minutes=1))
+        self.assertEqual(ticket.itss_state, "resolved")
+        self.assertTrue(ticket.itss_auto_close_date, "the countdown is kept")
+        self._cron(start + timedelta(days=3, hours=1, minutes=2))
+        self.assertEqual(ticket.itss_state, "closed", "closed at the next try")
+        self.assertEqual(ticket.itss_close_origin, "auto")
+
     def test_daily_reminder_once_a_day(self):
         start = local("2026-11-20 10:00")
         ticket = self._resolved(start)
@@ -332,7 +346,14 @@ class TestAutoClose(EscalationCase):
         self.assertEqual(len(reminders), 1)
         self.assertEqual(reminders.user_id, self.team_leader)
         self._cron(start + timedelta(days=2, minutes=2))
-        self.assertEqual(len(self._activities(ticket, "itss_incident.mail_act_itss_confirm")), 2)
+        again = self._activities(ticket, "itss_incident.mail_act_itss_confirm")
+        self.assertEqual(again, reminders, "still one to-do, due again")
+        self.assertEqual(str(again.date_deadline), "2026-11-22")
+        # closing the ticket completes it
+        with freeze_time(start + timedelta(days=2, hours=1)):
+            ticket.with_user(self.agent).write({"itss_satisfaction": "5"})
+            ticket.with_user(self.agent).action_itss_close()
+        self.assertFalse(self._activities(ticket, "itss_incident.mail_act_itss_confirm"))
 
     def test_customer_reply_cancels_the_countdown(self):
         start = local("2026-11-20 10:00")
