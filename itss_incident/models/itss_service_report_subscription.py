@@ -1,4 +1,5 @@
 import base64
+from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -41,25 +42,44 @@ class ItssServiceReportSubscription(models.Model):
         index=True,
         help="The first day of the last month whose report was sent.",
     )
+    retry_after = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="Sending failed: the scheduled action tries again after this moment (the "
+        "others go first).",
+    )
 
     @api.model
     def _cron_itss_send_service_reports(self, batch_size=20):
         """Send last month's report to each subscription that has not had it; once per
         subscription and month, whatever runs twice or at once."""
         today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
         period_start = today.replace(day=1) - relativedelta(months=1)
         query = SQL(
             """
             SELECT id FROM itss_service_report_subscription
              WHERE active AND (last_period_start IS NULL OR last_period_start < %s)
+               AND (retry_after IS NULL OR retry_after <= %s)
              ORDER BY id
              LIMIT %s
                FOR NO KEY UPDATE SKIP LOCKED
             """,
             period_start,
+            now,
             batch_size + 1,
         )
-        run_locked_batch(self, query, batch_size, lambda s: s._itss_send(period_start))
+
+        def send(subscription):
+            subscription._itss_send(period_start)
+            if subscription.retry_after:
+                subscription.retry_after = False
+
+        def retry_later(subscription):
+            # a subscription that keeps failing must not starve the others
+            subscription.retry_after = now + timedelta(hours=1)
+
+        run_locked_batch(self, query, batch_size, send, retry_later)
 
     def _itss_send(self, period_start):
         self.ensure_one()

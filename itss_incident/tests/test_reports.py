@@ -1,8 +1,11 @@
 import io
 from datetime import date, datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 from openpyxl import load_workbook
+
+from odoo.tools import mute_logger
 
 from .common import ItssCase
 
@@ -173,3 +176,34 @@ class TestReports(ItssCase):
             subscription._cron_itss_send_service_reports()
         self.assertEqual(len(sent()), 2)
         self.assertEqual(subscription.last_period_start, date(2026, 12, 1))
+
+    @mute_logger("odoo.addons.itss_incident.tools.cron_batch")
+    def test_a_failing_subscription_does_not_starve_the_others(self):
+        recipient = self.env["res.partner"].create({"name": "CIO", "email": "cio@example.com"})
+        Subscription = self.env["itss.service.report.subscription"]
+        self.env["itss.service.report.subscription"].search([]).active = False
+        subscriptions = Subscription.create([
+            {"name": f"Monthly {i}", "partner_id": self.cust_a.id,
+             "recipient_ids": [(6, 0, recipient.ids)], "lang": "en_US"}
+            for i in range(3)
+        ])
+        broken = subscriptions[0]
+        original = type(Subscription)._itss_send
+
+        def send(self, period_start):
+            if self == broken:
+                raise ValueError("mail server refused")
+            return original(self, period_start)
+
+        with patch.object(type(Subscription), "_itss_send", send):
+            with freeze_time("2026-12-01 02:00:00"):
+                Subscription._cron_itss_send_service_reports(batch_size=1)
+                self.assertTrue(broken.retry_after, "the failure is recorded")
+                Subscription._cron_itss_send_service_reports(batch_size=1)
+                Subscription._cron_itss_send_service_reports(batch_size=1)
+        self.assertEqual((subscriptions - broken).mapped("last_period_start"), [date(2026, 11, 1)] * 2)
+        self.assertFalse(broken.last_period_start)
+        with freeze_time("2026-12-01 03:30:00"):
+            Subscription._cron_itss_send_service_reports(batch_size=1)
+        self.assertEqual(broken.last_period_start, date(2026, 11, 1), "sent at the retry")
+        self.assertFalse(broken.retry_after)

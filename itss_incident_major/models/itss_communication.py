@@ -52,6 +52,11 @@ class ItssCommunicationPlanLine(models.Model):
     reminded_due = fields.Datetime(
         readonly=True, copy=False, help="The due time the managers were last reminded of."
     )
+    remind_retry_after = fields.Datetime(
+        readonly=True,
+        copy=False,
+        help="The reminder failed: the scheduled action tries again after this moment.",
+    )
     approver_id = fields.Many2one(
         "res.users", string="Approver", required=True, domain=[("share", "=", False)]
     )
@@ -78,14 +83,21 @@ class ItssCommunicationPlanLine(models.Model):
              WHERE m.state IN ('declared', 'recovering', 'resolved')
                AND l.next_update_due <= %s
                AND (l.reminded_due IS NULL OR l.reminded_due <> l.next_update_due)
+               AND (l.remind_retry_after IS NULL OR l.remind_retry_after <= %s)
              ORDER BY l.id
              LIMIT %s
                FOR NO KEY UPDATE OF l SKIP LOCKED
             """,
             now,
+            now,
             batch_size + 1,
         )
-        run_locked_batch(self, query, batch_size, lambda line: line._itss_remind())
+
+        def retry_later(line):
+            # a line that keeps failing must not starve the others
+            line.remind_retry_after = now + timedelta(minutes=15)
+
+        run_locked_batch(self, query, batch_size, lambda line: line._itss_remind(), retry_later)
 
     def _itss_remind(self):
         """Remind the managers that this line's update is due (once per due time)."""

@@ -1,10 +1,12 @@
 from datetime import timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
 from odoo.addons.base.tests.common import BaseCommon
 
@@ -331,6 +333,34 @@ class TestMajorIncident(BaseCommon):
         with freeze_time(start + timedelta(minutes=31)):
             Line._cron_itss_communication_reminders()
         self.assertEqual(len(reminders()), 2)
+
+    @mute_logger("odoo.addons.itss_incident.tools.cron_batch")
+    def test_a_failing_reminder_does_not_starve_the_others(self):
+        _ticket, incident = self._incident()
+        start = fields.Datetime.now()
+        lines = self._line(incident, next_update_due=start) | self._line(incident, next_update_due=start)
+        broken = lines[0]
+        Line = self.env["itss.communication.plan.line"]
+        original = type(Line)._itss_remind
+
+        def remind(self):
+            if self == broken:
+                raise ValueError("no manager reachable")
+            return original(self)
+
+        # every line due now, the database's other ones included
+        due = Line.search_count([("next_update_due", "<=", start)])
+        with patch.object(type(Line), "_itss_remind", remind):
+            with freeze_time(start + timedelta(minutes=1)):
+                # one line a call: the broken one must not be picked again and again
+                for _call in range(due + 1):
+                    Line._cron_itss_communication_reminders(batch_size=1)
+        self.assertTrue(broken.remind_retry_after, "the failure is recorded")
+        self.assertEqual(lines[1].reminded_due, lines[1].next_update_due, "the other line went on")
+        self.assertFalse(broken.reminded_due)
+        with freeze_time(start + timedelta(minutes=20)):
+            Line._cron_itss_communication_reminders(batch_size=1)
+        self.assertEqual(broken.reminded_due, broken.next_update_due, "reminded at the retry")
 
     # report and access
 
