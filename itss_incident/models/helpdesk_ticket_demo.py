@@ -31,14 +31,14 @@ _DEMO_KINDS = [
         ["phone", "email", "web", "im"],
         ["4", "3", "3", "2"],
         [
-            "Dispatch system shows an empty timetable",
-            "Passenger information screens show yesterday's data",
-            "Report export times out for the monthly ridership report",
-            "Contract billing batch stopped with an error",
-            "Mobile app login fails for some users",
-            "OA approval workflow stuck at the second step",
-            "Maintenance work orders cannot be printed",
-            "Fare clearing job finished with wrong totals",
+            "调度系统时刻表显示为空",
+            "乘客信息屏显示昨天的数据",
+            "月度客流报表导出超时",
+            "合同计费批处理报错中止",
+            "部分用户无法登录手机App",
+            "OA审批流程卡在第二步",
+            "维修工单无法打印",
+            "票款清分作业合计金额错误",
         ],
     ),
     (
@@ -47,12 +47,12 @@ _DEMO_KINDS = [
         ["monitoring", "monitoring", "phone"],
         ["3", "2", "2", "1"],
         [
-            "Database server db01 CPU above 95 %",
-            "File system /data on app03 almost full",
-            "Backup job of the billing database failed",
-            "Application server app02 does not answer health checks",
-            "Memory exhaustion on the middleware cluster",
-            "Storage array reports a degraded RAID group",
+            "数据库服务器 db01 CPU 超过 95%",
+            "app03 的 /data 文件系统即将占满",
+            "计费数据库备份作业失败",
+            "应用服务器 app02 健康检查无响应",
+            "中间件集群内存耗尽",
+            "存储阵列报告 RAID 组降级",
         ],
     ),
     (
@@ -61,11 +61,11 @@ _DEMO_KINDS = [
         ["monitoring", "phone", "email"],
         ["3", "3", "2"],
         [
-            "Branch VPN tunnel to station 12 drops",
-            "Packet loss between data centre A and B",
-            "Wi-Fi access point in the control room offline",
-            "Firewall session table near its limit",
-            "DNS resolution slow for internal names",
+            "到12号车站的分支 VPN 隧道中断",
+            "A、B机房之间丢包",
+            "控制室无线 AP 离线",
+            "防火墙会话表接近上限",
+            "内网域名解析缓慢",
         ],
     ),
     (
@@ -74,11 +74,11 @@ _DEMO_KINDS = [
         ["phone", "web", "onsite"],
         ["4", "4", "3"],
         [
-            "Laptop does not start after the update",
-            "Monitor flickers at the dispatch desk",
-            "Printer in the finance office jams",
-            "Badge reader at gate 3 does not read cards",
-            "Keyboard and mouse of the duty PC not responding",
+            "笔记本电脑更新后无法启动",
+            "调度台显示器闪烁",
+            "财务室打印机卡纸",
+            "3号门门禁读卡器无法读卡",
+            "值班电脑键盘鼠标无响应",
         ],
     ),
     (
@@ -87,10 +87,10 @@ _DEMO_KINDS = [
         ["phone", "im", "web"],
         ["4", "4", "3"],
         [
-            "Email client cannot open shared calendars",
-            "Office suite licence expired on two PCs",
-            "PDF viewer crashes on large drawings",
-            "Antivirus blocks the dispatch client",
+            "邮件客户端无法打开共享日历",
+            "两台电脑的办公软件许可证过期",
+            "PDF 阅读器打开大图纸时崩溃",
+            "杀毒软件拦截调度客户端",
         ],
     ),
     (
@@ -99,11 +99,11 @@ _DEMO_KINDS = [
         ["phone", "email", "web", "im"],
         ["4", "4", "3"],
         [
-            "New user account for a station master",
-            "Reset the password of the reporting portal",
-            "Grant read access to the maintenance reports",
-            "Install the drawing viewer on three PCs",
-            "VPN access for a contractor",
+            "为站长开通新用户账号",
+            "重置报表门户密码",
+            "开通维修报表的只读权限",
+            "在三台电脑上安装图纸查看器",
+            "为外包人员开通 VPN",
         ],
     ),
     (
@@ -112,27 +112,27 @@ _DEMO_KINDS = [
         ["phone", "email"],
         ["4"],
         [
-            "Question about the monthly service report",
-            "How to book a meeting room screen",
-            "Change the contact phone number of the duty office",
+            "咨询月度服务报告",
+            "如何预约会议室大屏",
+            "修改值班室联系电话",
         ],
     ),
 ]
 
 _DEMO_SOLUTIONS = [
-    "Restarted the service and cleared the stuck queue; verified with the user.",
-    "Replaced the faulty component; the device works again.",
-    "Corrected the configuration and documented the change.",
-    "Rolled back the last update; a fix is planned with the vendor.",
-    "Extended the volume and cleaned up old logs; alert cleared.",
-    "Done as requested; the user confirmed by phone.",
+    "重启服务并清理积压队列，已与用户确认。",
+    "更换故障部件，设备恢复正常。",
+    "修正配置并记录变更。",
+    "回退最近一次更新，已与厂商约定修复计划。",
+    "扩容卷并清理旧日志，告警已消除。",
+    "已按要求完成，用户电话确认。",
 ]
 
 _DEMO_FOLLOWUP_NOTES = [
-    "Customer satisfied with the quick help.",
-    "Works since the fix; no further questions.",
-    "Called twice, no answer.",
-    "Would like to be told earlier when the vendor is involved.",
+    "客户对快速响应表示满意。",
+    "修复后运行正常，无其他问题。",
+    "致电两次，无人接听。",
+    "希望厂商介入时能更早告知。",
 ]
 
 
@@ -224,7 +224,7 @@ class HelpdeskTicket(models.Model):
         ticket = self.create(
             {
                 "name": rng.choice(titles),
-                "description": Markup("<p>%s</p>") % "Reported by %s." % partner.name,
+                "description": Markup("<p>%s</p>") % "报告人：%s。" % partner.name,
                 "category_id": category.id,
                 "team_id": team.id,
                 "stage_id": ref("itss_incident.helpdesk_ticket_stage_itss_new").id,

@@ -13,7 +13,7 @@ class ItssSlaPause(models.Model):
         "helpdesk.ticket", required=True, index=True, ondelete="cascade"
     )
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
-    date_start = fields.Datetime(string="Paused", required=True)
+    date_start = fields.Datetime(string="Paused On", required=True)
     date_end = fields.Datetime(string="Resumed")
     wait_code_id = fields.Many2one("itss.wait.code", required=True, ondelete="restrict")
     working_minutes = fields.Float(

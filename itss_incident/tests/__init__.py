@@ -17,3 +17,5 @@ from . import test_demo_data
 from . import test_dialogs
 from . import test_report_pdf
 from . import test_records
+from . import test_zh_cn
+from . import test_translations

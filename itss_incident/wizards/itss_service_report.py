@@ -330,7 +330,7 @@ class ItssServiceReport(models.TransientModel):
         ):
             ws = book.add_worksheet(title[:31])
             for col, head in enumerate(
-                (title, self.env._("Logged"), self.env._("Resolved"),
+                (title, self.env._("Number Logged"), self.env._("Resolved"),
                  self.env._("First-contact resolution (%)"), self.env._("On-time resolution (%)"))
             ):
                 ws.write(0, col, head, bold)
