@@ -16,5 +16,12 @@ from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket
+from . import helpdesk_ticket_lifecycle
+from . import helpdesk_ticket_closure
+from . import helpdesk_ticket_sla
+from . import helpdesk_ticket_escalation
+from . import helpdesk_ticket_alert
+from . import helpdesk_ticket_problem
+from . import helpdesk_ticket_queue
 from . import helpdesk_ticket_demo
 from . import helpdesk_ticket_duplicate_wizard

@@ -1,0 +1,107 @@
+from datetime import timedelta
+from markupsafe import Markup
+
+from odoo import fields, models
+
+from .helpdesk_ticket import _ItssCorrection
+
+class HelpdeskTicket(models.Model):
+    """Monitoring alerts: the ticket's alert facts, repeats, flapping and clearing."""
+
+    _inherit = "helpdesk.ticket"
+
+    itss_auto_generated = fields.Boolean(
+        string="Raised by Monitoring",
+        copy=False,
+        help="Raised automatically by a monitoring alert: it closes without the "
+        "customer's confirmation.",
+    )
+
+    itss_alert_source_id = fields.Many2one(
+        "itss.alert.source", string="Alert Source", index="btree_not_null", copy=False,
+        readonly=True,
+    )
+
+    itss_alert_fingerprint = fields.Char(string="Alert Fingerprint", copy=False, readonly=True)
+
+    itss_alert_count = fields.Integer(string="Alert Occurrences", copy=False, readonly=True)
+
+    itss_alert_first_seen = fields.Datetime(string="Alert First Seen", copy=False, readonly=True)
+
+    itss_alert_last_seen = fields.Datetime(string="Alert Last Seen", copy=False, readonly=True)
+
+    itss_alert_ci = fields.Char(string="Configuration Item", copy=False, readonly=True)
+
+    itss_alert_url = fields.Char(string="Alert Link", copy=False, readonly=True)
+
+    itss_alert_touched = fields.Boolean(
+        string="Worked by a Person",
+        copy=False,
+        readonly=True,
+        help="A person accepted, answered or re-prioritised this alert ticket: when the "
+        "alert clears, it is resolved but waits for the normal close.",
+    )
+
+    def init(self):
+        super().init()
+        # at most one open ticket per alert source and fingerprint
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS helpdesk_ticket_itss_alert_open_uniq
+                ON helpdesk_ticket (itss_alert_source_id, itss_alert_fingerprint)
+             WHERE itss_alert_source_id IS NOT NULL
+               AND (itss_state IS NULL OR itss_state NOT IN ('closed', 'cancelled'))
+            """
+        )
+
+    def _itss_alert_fired_again(self, alert, now):
+        """The same alert fired again: count it; flapping after it cleared puts the
+        (not yet closed) ticket back in progress."""
+        self.ensure_one()
+        self._itss_write_facts(
+            {"itss_alert_count": self.itss_alert_count + 1, "itss_alert_last_seen": now}
+        )
+        if self.itss_state == "resolved":
+            reason = self.env._("the alert fired again")
+            self.with_context(itss_correction=_ItssCorrection(reason))._itss_move_to(
+                "in_progress"
+            )
+            self.message_post(
+                body=self.env._("The alert fired again before the quiet period ended: "
+                                "back in progress (flapping)."),
+                subtype_xmlid="mail.mt_note",
+            )
+        else:
+            # a log line, not a notification: repeats must stay cheap
+            self._message_log(
+                body=self.env._("The alert fired again (%(count)s times in all).",
+                                count=self.itss_alert_count),
+            )
+
+    def _itss_alert_resolved(self, alert, now):
+        """The alert cleared: resolve the ticket; nobody worked on it: it closes after
+        the source's quiet period, else it waits for the normal close."""
+        self.ensure_one()
+        if self.itss_state not in ("new", "assigned", "in_progress", "pending"):
+            return False
+        # the business recovery time lies between logging and now (a late or early
+        # clock of the monitoring system must not make it impossible)
+        cleared = min(max(alert["ends_at"] or now, self.itss_logged_date), now)
+        self.write(
+            {
+                "itss_solution": Markup("<p>%s</p>")
+                % self.env._(
+                    "Alert cleared at %(moment)s.",
+                    moment=fields.Datetime.to_string(cleared) + " UTC",
+                ),
+                "itss_closure_code_id": self.itss_closure_code_id.id
+                or self.env.ref("itss_incident.closure_code_resolved").id,
+                "itss_recovery_date": cleared,
+            }
+        )
+        self._itss_move_to("resolved")
+        if not self.itss_alert_touched:
+            close_at = now + timedelta(minutes=self.itss_alert_source_id.quiet_minutes)
+            self._itss_write_facts({"itss_auto_close_date": close_at})
+            self.env.ref("itss_incident.ir_cron_itss_auto_close").sudo()._trigger(at=close_at)
+        return True

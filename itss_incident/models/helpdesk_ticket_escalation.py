@@ -1,0 +1,439 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import html2plaintext, SQL
+
+from ..tools import run_locked_batch
+from .helpdesk_ticket import _ITSS_FACTS
+from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
+from .itss_priority_matrix import PRIORITY_SELECTION
+
+class HelpdeskTicket(models.Model):
+    """Escalation: the escalation matrix, SLA warnings and breaches, automatic and functional escalation, the second line watchdog, the urgent re-confirmation, and the notifications they send."""
+
+    _inherit = "helpdesk.ticket"
+
+    itss_reconfirm_date = fields.Datetime(
+        string="Urgency Re-confirmed On", copy=False, readonly=True, tracking=True
+    )
+
+    itss_reconfirm_user_id = fields.Many2one(
+        "res.users", string="Re-confirmed By", copy=False, readonly=True
+    )
+
+    itss_can_handle_alone = fields.Boolean(
+        string="Can Handle Alone",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        help="At the urgent re-confirmation, the first line engineer said they can "
+        "resolve the ticket without help.",
+    )
+
+    itss_escalation_log_ids = fields.One2many(
+        "itss.escalation.log", "ticket_id", string="Notifications", readonly=True
+    )
+
+    itss_escalation_count = fields.Integer(
+        string="Functional Escalations", copy=False, readonly=True
+    )
+
+    itss_reassign_count = fields.Integer(string="Reassignments", copy=False, readonly=True)
+
+    itss_progress_count = fields.Integer(string="Progress Events", copy=False, readonly=True)
+
+    itss_progress_notified = fields.Integer(
+        string="Progress Events Notified", copy=False, readonly=True
+    )
+
+    itss_dispatch_date = fields.Datetime(
+        string="Dispatched to Team", copy=False, readonly=True
+    )
+
+    itss_escalation_checked_date = fields.Datetime(
+        string="Escalations Checked Up To", copy=False, readonly=True
+    )
+
+    itss_escalation_retry_date = fields.Datetime(
+        string="Escalation Retry After", copy=False, readonly=True
+    )
+
+    itss_next_action_date = fields.Datetime(
+        string="Next Escalation Check",
+        compute="_compute_itss_next_action_date",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="When the escalation scheduled action next has something to do.",
+    )
+
+    def action_itss_reconfirm(self, priority, can_handle_alone, note=None):
+        """Urgent re-confirmation (紧急事件再确认) of a P1/P2 ticket: the first line
+        engineer confirms (or corrects) the priority and says whether they can resolve
+        it alone; if not, the incident manager and the management are notified."""
+        self.ensure_one()
+        if self.itss_state in ITSS_TERMINAL_STATES or self.itss_state == "resolved":
+            raise UserError(self.env._("Only an open ticket is re-confirmed."))
+        if self.itss_priority not in ("1", "2"):
+            raise UserError(self.env._("Only P1 and P2 tickets are re-confirmed."))
+        if priority not in dict(PRIORITY_SELECTION):
+            raise UserError(self.env._("Choose the confirmed priority."))
+        vals = {
+            "itss_reconfirm_date": fields.Datetime.now(),
+            "itss_reconfirm_user_id": self.env.uid,
+            "itss_can_handle_alone": bool(can_handle_alone),
+        }
+        if priority != self.itss_priority:
+            vals["itss_priority"] = priority
+        self.with_context(itss_facts=_ITSS_FACTS).write(vals)
+        labels = dict(self._fields["itss_priority"]._description_selection(self.env))
+        body = self.env._(
+            "Urgent re-confirmation: priority %(priority)s confirmed; %(alone)s.",
+            priority=labels[priority],
+            alone=self.env._("the engineer can resolve it alone")
+            if can_handle_alone
+            else self.env._("the engineer needs help"),
+        )
+        if note:
+            body = f"{body} {note}"
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        if not can_handle_alone:
+            team = self.team_id
+            people = (
+                team.itss_incident_manager_id | team.itss_project_manager_id | team.itss_director_id
+            )
+            reason = self.env._("Help needed on urgent ticket")
+            for channel in ("email", "sms"):
+                self._itss_notify("auto_escalation", None, 3, channel, people, reason)
+        return True
+
+    @api.depends(
+        "itss_state",
+        "itss_tier",
+        "itss_logged_date",
+        "itss_response_deadline",
+        "itss_resolve_deadline",
+        "itss_response_warn_date",
+        "itss_response_warn2_date",
+        "itss_resolve_warn_date",
+        "itss_resolve_warn2_date",
+        "itss_first_response_date",
+        "itss_resolved_date",
+        "itss_escalation_checked_date",
+        "itss_escalation_retry_date",
+        "itss_progress_count",
+        "itss_progress_notified",
+        "itss_dispatch_date",
+        "itss_priority",
+    )
+    def _compute_itss_next_action_date(self):
+        rules = self._itss_escalation_rules()
+        now = fields.Datetime.now()
+        for ticket in self:
+            checked = ticket._itss_checked_date()
+            due = [
+                moment
+                for moment, *_rest in ticket._itss_due_points(rules, checked, now)
+                if moment > checked
+            ]
+            moment = min(due) if due else False
+            retry = ticket.itss_escalation_retry_date
+            if moment and retry and retry > moment:
+                moment = retry
+            ticket.itss_next_action_date = moment
+
+    def _itss_checked_date(self):
+        """Due points at or before this moment have been handled."""
+        return self.itss_escalation_checked_date or (
+            self.itss_logged_date - timedelta(seconds=1)
+        )
+
+    def _itss_escalation_rules(self):
+        priorities = [p for p in set(self.mapped("itss_priority")) if p]
+        if not priorities:
+            return self.env["itss.escalation.rule"]
+        return self.env["itss.escalation.rule"].sudo().search(
+            [("company_id", "in", self.company_id.ids), ("priority", "in", priorities)]
+        )
+
+    def _itss_due_points(self, rules, checked, now):
+        """(moment, kind, rule, sequence) of the notifications due for this ticket:
+        every fixed point, and for periodic rules the latest period up to ``now`` and
+        the next one."""
+        self.ensure_one()
+        if (
+            not self.team_id.itss_tier
+            or self.itss_state in ITSS_TERMINAL_STATES
+            or not self.itss_state
+            or not self.itss_logged_date
+        ):
+            return []
+        start = self.itss_logged_date
+        resolved = self.itss_state == "resolved"
+        running = not resolved and self.itss_state != "pending"
+        points = []
+        for rule in rules:
+            if rule.company_id != self.company_id or rule.priority != self.itss_priority:
+                continue
+            if rule.trigger == "created":
+                points.append((start, "rule", rule, 0))
+            elif rule.trigger == "periodic" and not resolved:
+                period = timedelta(minutes=rule.minutes)
+                reached = int((now - start) / period) if now > start else 0
+                if reached:
+                    points.append((start + reached * period, "rule", rule, reached))
+                points.append((start + (reached + 1) * period, "rule", rule, reached + 1))
+                if self.itss_progress_count > self.itss_progress_notified:
+                    points.append((now, "progress", rule, self.itss_progress_count))
+            elif rule.trigger == "overdue" and running and self.itss_resolve_deadline:
+                moment = self.itss_resolve_deadline + timedelta(minutes=rule.minutes)
+                points.append((moment, "rule", rule, 0))
+            elif rule.trigger == "resolved" and resolved and self.itss_resolved_date:
+                points.append((self.itss_resolved_date, "rule", rule, 0))
+        if not self.itss_first_response_date and not resolved:
+            for moment, sequence in (
+                (self.itss_response_warn_date, 1),
+                (self.itss_response_warn2_date, 2),
+            ):
+                if moment:
+                    points.append((moment, "sla_warning", None, sequence))
+            if self.itss_response_deadline:
+                points.append((self.itss_response_deadline, "sla_breach", None, 1))
+            if self.itss_tier == "2" and self.itss_dispatch_date:
+                moment = self.itss_dispatch_date + timedelta(
+                    minutes=self.company_id.itss_l2_contact_minutes
+                )
+                points.append((moment, "watchdog", None, self.itss_escalation_count))
+        if running:
+            for moment, sequence in (
+                (self.itss_resolve_warn_date, 3),
+                (self.itss_resolve_warn2_date, 4),
+            ):
+                if moment:
+                    points.append((moment, "sla_warning", None, sequence))
+            if self.itss_resolve_deadline:
+                points.append((self.itss_resolve_deadline, "sla_breach", None, 2))
+        return points
+
+    def _itss_escalate(self, now, rules):
+        """Send every notification of this ticket due in (last check, ``now``]."""
+        self.ensure_one()
+        checked = self._itss_checked_date()
+        for moment, kind, rule, sequence in self._itss_due_points(rules, checked, now):
+            if kind == "progress" or checked < moment <= now:
+                self._itss_fire(kind, rule, sequence)
+        self._itss_write_facts(
+            {
+                "itss_escalation_checked_date": now,
+                "itss_escalation_retry_date": False,
+                "itss_progress_notified": self.itss_progress_count,
+            }
+        )
+
+    def _itss_fire(self, kind, rule, sequence):
+        """One due point: the notifications (and effects) it stands for."""
+        team = self.team_id
+        if kind in ("rule", "progress"):
+            recipient = rule._itss_recipient(self)
+            reason = (
+                self.env._("Progress on %(priority)s ticket", priority=self._itss_priority_label())
+                if kind == "progress"
+                else self.env._(
+                    "Escalation (%(rule)s)", rule=rule.name
+                )
+            )
+            for channel in rule._itss_channels():
+                self._itss_notify(kind, rule, sequence, channel, recipient, reason)
+        elif kind == "sla_warning":
+            target = (
+                self.env._("response") if sequence in (1, 2) else self.env._("resolution")
+            )
+            first = sequence in (1, 3)
+            company = self.company_id
+            pct = company.itss_sla_warn_first_pct if first else company.itss_sla_warn_second_pct
+            reason = self.env._(
+                "SLA at risk: %(pct)s%% of the %(target)s time used",
+                pct=pct,
+                target=target,
+            )
+            recipient = self.user_id if first else team.user_id
+            self._itss_notify(kind, None, sequence, "email", recipient, reason)
+            self._itss_write_facts({"itss_sla_at_risk": True})
+        elif kind == "sla_breach":
+            response = sequence == 1
+            reason = (
+                self.env._("SLA breached: no response by the deadline")
+                if response
+                else self.env._("SLA breached: not resolved by the deadline")
+            )
+            self._itss_write_facts(
+                {"itss_response_breached" if response else "itss_resolve_breached": True}
+            )
+            self._itss_notify(kind, None, sequence, "email", self.user_id | team.user_id, reason)
+            if not response:
+                self._itss_auto_escalate(2, self.env._("resolution deadline passed"))
+        elif kind == "watchdog":
+            reason = self.env._(
+                "No first response %(minutes)s minutes after dispatch to second line",
+                minutes=self.company_id.itss_l2_contact_minutes,
+            )
+            for channel in ("email", "sms"):
+                self._itss_notify(kind, None, sequence, channel, team.user_id, reason)
+
+    def _itss_auto_escalate(self, sequence, why):
+        """Automatic escalation: urgency high (if lower) and the incident manager told.
+        ``sequence`` 1: third reassignment, 2: resolution deadline passed."""
+        manager = self.team_id.itss_incident_manager_id
+        reason = self.env._("Automatic escalation: %(why)s", why=why)
+        if manager:
+            inserted = self._itss_notify(
+                "auto_escalation", None, sequence, "email", manager, reason
+            )
+        else:
+            inserted = self._itss_log("auto_escalation", None, sequence, "email", reason)
+        if inserted and self.itss_urgency in ("3", "4"):
+            self.itss_urgency = "2"
+            self.message_post(body=reason, subtype_xmlid="mail.mt_note")
+
+    def _itss_priority_label(self):
+        return dict(self._fields["itss_priority"]._description_selection(self.env)).get(
+            self.itss_priority, ""
+        )
+
+    def _itss_log(self, kind, rule, sequence, channel, note, partners=None):
+        """Insert the log row of a due point; False if it exists already (the unique
+        index decides, also against a concurrent transaction)."""
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO itss_escalation_log
+                    (ticket_id, company_id, kind, rule_id, sequence, channel, date, note,
+                     create_uid, create_date, write_uid, write_date)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """,
+                self.id,
+                self.company_id.id,
+                kind,
+                rule.id if rule else None,
+                sequence,
+                channel,
+                fields.Datetime.now(),
+                note,
+                self.env.uid,
+                fields.Datetime.now(),
+                self.env.uid,
+                fields.Datetime.now(),
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return False
+        log = self.env["itss.escalation.log"].browse(row[0])
+        if partners:
+            log.sudo().partner_ids = partners
+        self.invalidate_recordset(["itss_escalation_log_ids"])
+        return log
+
+    def _itss_notify(self, kind, rule, sequence, channel, recipient, reason, body=None):
+        """Notify ``recipient`` (users or partners) once per due point and channel:
+        email (mail.mail), SMS (sms.sms) or a phone call activity. ``body`` (HTML)
+        replaces the standard notification text."""
+        self.ensure_one()
+        users = recipient if recipient._name == "res.users" else self.env["res.users"]
+        partners = users.partner_id if users else recipient
+        if not partners:
+            return False
+        log = self._itss_log(kind, rule, sequence, channel, reason, partners)
+        if not log:
+            return False
+        if channel == "email":
+            template = self.env.ref("itss_incident.mail_template_itss_notification")
+            email_values = {"recipient_ids": [(6, 0, partners.ids)]}
+            if body:
+                email_values["body_html"] = body
+            template.with_context(itss_reason=reason).send_mail(
+                self.id, email_values=email_values
+            )
+        elif channel == "sms":
+            text = html2plaintext(body) if body else self.env._(
+                "[%(number)s] %(reason)s: %(name)s",
+                number=self.number,
+                reason=reason,
+                name=self.name,
+            )
+            self.sudo()._message_sms(text, partner_ids=partners.ids, put_in_queue=True)
+        elif channel == "call":
+            callers = users or self.team_id.itss_incident_manager_id or self.team_id.user_id
+            for user in callers:
+                self.sudo().activity_schedule(
+                    "mail.mail_activity_data_call",
+                    user_id=user.id,
+                    summary=self.env._(
+                        "Call %(who)s: %(reason)s", who=", ".join(partners.mapped("name")), reason=reason
+                    ),
+                )
+        return log
+
+    @api.model
+    def _cron_itss_escalate(self, batch_size=100):
+        """Escalation matrix, SLA warnings and breaches, automatic escalation and the
+        second line watchdog, for the tickets that are due now."""
+        now = fields.Datetime.now()
+        query = SQL(
+            """
+            SELECT id FROM helpdesk_ticket
+             WHERE itss_next_action_date <= %s
+             ORDER BY id
+             LIMIT %s
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            now,
+            batch_size + 1,
+        )
+        rules = {}
+
+        def escalate(ticket):
+            key = (ticket.company_id.id, ticket.itss_priority)
+            if key not in rules:
+                rules[key] = ticket._itss_escalation_rules()
+            ticket._itss_escalate(now, rules[key])
+
+        def retry_later(ticket):
+            ticket._itss_write_facts({"itss_escalation_retry_date": now + timedelta(minutes=15)})
+
+        run_locked_batch(self, query, batch_size, escalate, retry_later)
+
+    def action_itss_escalate(self):
+        """Functional escalation: hand the ticket to the next tier's team."""
+        for ticket in self:
+            target = ticket.team_id.itss_escalation_team_id
+            if not target:
+                raise UserError(
+                    self.env._(
+                        "Team %(team)s has no escalation team.", team=ticket.team_id.display_name
+                    )
+                )
+            if ticket.itss_state not in ("new", "assigned", "in_progress"):
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s can be escalated only while it is logged, "
+                        "dispatched or in progress.",
+                        ticket=ticket.display_name,
+                    )
+                )
+            vals = {"team_id": target.id, "user_id": False}
+            ticket.with_context(itss_functional_escalation=_ITSS_FACTS).write(vals)
+            if ticket.itss_state != "assigned":
+                ticket._itss_move_to("assigned")
+            ticket.message_post(
+                body=self.env._(
+                    "Escalated to %(team)s (tier %(tier)s).",
+                    team=target.display_name,
+                    tier=target.itss_tier,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return self._itss_toast(self.env._("Ticket %(ticket)s is escalated to the next tier."))

@@ -1,0 +1,371 @@
+from datetime import timedelta
+from markupsafe import escape, Markup
+
+from odoo import api, fields, models
+
+from .helpdesk_ticket import OPEN_STATES
+from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
+
+class HelpdeskTicket(models.Model):
+    """SLA: policy, deadlines on working calendars, pauses, first response, breaches, the status at a glance and the timeline."""
+
+    _inherit = "helpdesk.ticket"
+
+    itss_logged_date = fields.Datetime(
+        string="Logged On",
+        default=fields.Datetime.now,
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="When the incident was logged: the SLA clocks start here.",
+    )
+
+    # working time; recomputed from the ticket's creation.
+    itss_sla_policy_id = fields.Many2one(
+        "itss.sla.policy",
+        string="SLA Policy",
+        compute="_compute_itss_sla",
+        store=True,
+        tracking=True,
+    )
+
+    itss_response_deadline = fields.Datetime(
+        string="Response Deadline", compute="_compute_itss_sla", store=True, tracking=True
+    )
+
+    itss_resolve_deadline = fields.Datetime(
+        string="Resolution Deadline",
+        compute="_compute_itss_sla",
+        store=True,
+        tracking=True,
+        index=True,
+    )
+
+    itss_response_warn_date = fields.Datetime(
+        string="Response Warning", compute="_compute_itss_sla", store=True
+    )
+
+    itss_response_warn2_date = fields.Datetime(
+        string="Response Second Warning", compute="_compute_itss_sla", store=True
+    )
+
+    itss_resolve_warn_date = fields.Datetime(
+        string="Resolution Warning", compute="_compute_itss_sla", store=True
+    )
+
+    itss_resolve_warn2_date = fields.Datetime(
+        string="Resolution Second Warning", compute="_compute_itss_sla", store=True
+    )
+
+    itss_first_response_date = fields.Datetime(
+        string="First Response", copy=False, readonly=True, tracking=True
+    )
+
+    itss_response_breached = fields.Boolean(
+        string="Response Breached", copy=False, readonly=True, index=True
+    )
+
+    itss_resolve_breached = fields.Boolean(
+        string="Resolution Breached", copy=False, readonly=True, index=True
+    )
+
+    itss_sla_at_risk = fields.Boolean(
+        string="SLA at Risk",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="A warning threshold of an open SLA target has passed.",
+    )
+
+    itss_response_minutes = fields.Float(
+        string="Response Time (working min)", copy=False, readonly=True, digits=(16, 1)
+    )
+
+    itss_resolve_minutes = fields.Float(
+        string="Resolution Time (working min)",
+        copy=False,
+        readonly=True,
+        digits=(16, 1),
+        help="Working minutes from logging to resolution, pauses excluded.",
+    )
+
+    itss_paused_minutes = fields.Float(
+        string="Paused Time (working min)", copy=False, readonly=True, digits=(16, 1)
+    )
+
+    itss_sla_pause_ids = fields.One2many(
+        "itss.sla.pause", "ticket_id", string="Pauses", readonly=True
+    )
+
+    itss_sla_status = fields.Selection(
+        [("on_track", "On track"), ("at_risk", "At risk"), ("breached", "Breached")],
+        string="SLA Status",
+        compute="_compute_itss_sla_status",
+        help="On track, at risk (a warning threshold passed) or breached (a deadline "
+        "passed), for open tickets; breached stays on closed ones.",
+    )
+
+    itss_sla_remaining = fields.Char(
+        string="Time Left",
+        compute="_compute_itss_sla_remaining",
+        help="Wall-clock time left until the resolution deadline.",
+    )
+
+    itss_sla_timeline = fields.Html(
+        string="SLA Timeline", compute="_compute_itss_sla_timeline", sanitize=False
+    )
+
+    def _itss_stage_facts(self, old_state, now):
+        """SLA facts of moving from ``old_state`` to the ticket's state."""
+        self.ensure_one()
+        state = self.itss_state
+        policy = self.itss_sla_policy_id
+        facts = {"itss_progress_count": self.itss_progress_count + 1}
+        if old_state == "pending":
+            pause = self.itss_sla_pause_ids.filtered(lambda p: not p.date_end)[:1]
+            if pause:
+                minutes = policy._itss_working_minutes(pause.date_start, now) if policy else 0.0
+                # sudo: a fact of the transition the user was allowed to make (write
+                # checked it); pauses are written by the model only
+                pause.sudo().write({"date_end": now, "working_minutes": minutes})
+                facts["itss_paused_minutes"] = self.itss_paused_minutes + minutes
+        if state == "pending":
+            self.env["itss.sla.pause"].sudo().create(
+                {
+                    "ticket_id": self.id,
+                    "date_start": now,
+                    "wait_code_id": self.itss_wait_code_id.id,
+                }
+            )
+        if state in ("in_progress", "resolved") and not self.itss_first_response_date:
+            facts.update(self._itss_first_response_facts(now))
+        if state == "resolved":
+            if not self.itss_completion_date:
+                facts["itss_completion_date"] = now
+            paused = facts.get("itss_paused_minutes", self.itss_paused_minutes)
+            facts.update(
+                {
+                    "itss_resolve_minutes": max(
+                        (policy._itss_working_minutes(self.itss_logged_date, now) if policy else 0.0)
+                        - paused,
+                        0.0,
+                    ),
+                    "itss_resolve_breached": bool(
+                        self.itss_resolve_deadline and now > self.itss_resolve_deadline
+                    ),
+                    "itss_sla_at_risk": False,
+                    "itss_auto_close_date": now
+                    + timedelta(days=self.company_id.itss_auto_close_days),
+                    "itss_reminder_date": now + timedelta(days=1),
+                }
+            )
+        elif old_state == "resolved":
+            facts.update({"itss_auto_close_date": False, "itss_reminder_date": False})
+        if state in ITSS_TERMINAL_STATES:
+            facts.update(
+                {
+                    "itss_sla_at_risk": False,
+                    "itss_auto_close_date": False,
+                    "itss_reminder_date": False,
+                }
+            )
+        return facts
+
+    def _itss_first_response_facts(self, now):
+        policy = self.itss_sla_policy_id
+        return {
+            "itss_first_response_date": now,
+            "itss_response_minutes": policy._itss_working_minutes(self.itss_logged_date, now)
+            if policy
+            else 0.0,
+            "itss_response_breached": bool(
+                self.itss_response_deadline and now > self.itss_response_deadline
+            ),
+        }
+
+    def _itss_after_public_message(self, message):
+        """A public reply is progress; an agent's first one is the first response; a
+        customer's reply to a resolved ticket stops the auto-close countdown."""
+        now = fields.Datetime.now()
+        author_users = message.author_id.user_ids
+        agent = author_users and not author_users[0].share
+        facts = {"itss_progress_count": self.itss_progress_count + 1}
+        if agent and not self.itss_first_response_date:
+            facts.update(self._itss_first_response_facts(now))
+        if agent and self.itss_alert_source_id and not self.env.su:
+            facts["itss_alert_touched"] = True
+        if not agent and self.itss_state == "resolved" and self.itss_auto_close_date:
+            facts["itss_auto_close_date"] = False
+            if self.user_id:
+                self.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=self.user_id.id,
+                    summary=self.env._("The customer replied to the resolved ticket"),
+                )
+        self._itss_write_facts(facts)
+
+    @api.depends(
+        "itss_priority",
+        "team_id",
+        "category_id",
+        "company_id",
+        "itss_paused_minutes",
+        "itss_logged_date",
+    )
+    def _compute_itss_sla(self):
+        tickets = self.filtered(lambda t: t.team_id.itss_tier and t.itss_logged_date)
+        policies = self.env["itss.sla.policy"]._itss_find(tickets) if tickets else {}
+        for ticket in self:
+            policy = policies.get(ticket.id) or self.env["itss.sla.policy"]
+            ticket.itss_sla_policy_id = policy
+            if not policy:
+                ticket.update(dict.fromkeys(self._itss_sla_date_fields(), False))
+                continue
+            company = ticket.company_id
+            warn1 = company.itss_sla_warn_first_pct / 100.0
+            warn2 = company.itss_sla_warn_second_pct / 100.0
+            respond = policy.response_minutes
+            resolve = policy.resolve_hours * 60.0
+            paused = ticket.itss_paused_minutes
+            dates = policy._itss_add_minutes(
+                ticket.itss_logged_date,
+                [
+                    respond * warn1,
+                    respond * warn2,
+                    respond,
+                    resolve * warn1 + paused,
+                    resolve * warn2 + paused,
+                    resolve + paused,
+                ],
+            )
+            ticket.update(dict(zip(self._itss_sla_date_fields(), dates)))
+
+    @api.model
+    def _itss_sla_date_fields(self):
+        return [
+            "itss_response_warn_date",
+            "itss_response_warn2_date",
+            "itss_response_deadline",
+            "itss_resolve_warn_date",
+            "itss_resolve_warn2_date",
+            "itss_resolve_deadline",
+        ]
+
+    @api.depends(
+        "itss_state",
+        "itss_sla_policy_id",
+        "itss_sla_at_risk",
+        "itss_response_breached",
+        "itss_resolve_breached",
+        "itss_response_deadline",
+        "itss_resolve_deadline",
+        "itss_first_response_date",
+    )
+    def _compute_itss_sla_status(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            status = False
+            running = ticket.itss_state in ("new", "assigned", "in_progress")
+            late = running and (
+                ticket.itss_resolve_deadline
+                and ticket.itss_resolve_deadline < now
+                or not ticket.itss_first_response_date
+                and ticket.itss_response_deadline
+                and ticket.itss_response_deadline < now
+            )
+            if ticket.itss_response_breached or ticket.itss_resolve_breached or late:
+                status = "breached"
+            elif ticket.itss_sla_policy_id and ticket.itss_state in OPEN_STATES:
+                status = "at_risk" if ticket.itss_sla_at_risk else "on_track"
+            ticket.itss_sla_status = status
+
+    @api.depends("itss_state", "itss_resolve_deadline")
+    def _compute_itss_sla_remaining(self):
+        now = fields.Datetime.now()
+        for ticket in self:
+            deadline = ticket.itss_resolve_deadline
+            if not deadline or ticket.itss_state in ("resolved", "closed", "cancelled"):
+                ticket.itss_sla_remaining = False
+            elif ticket.itss_state == "pending":
+                ticket.itss_sla_remaining = self.env._("Paused")
+            else:
+                minutes = int(abs((deadline - now).total_seconds()) // 60)
+                span = self.env._(
+                    "%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60
+                )
+                ticket.itss_sla_remaining = (
+                    self.env._("%(span)s left", span=span)
+                    if deadline >= now
+                    else self.env._("overdue by %(span)s", span=span)
+                )
+
+    @api.depends(
+        "itss_logged_date",
+        "itss_first_response_date",
+        "itss_resolved_date",
+        "itss_sla_pause_ids",
+        "itss_escalation_log_ids",
+        "itss_response_deadline",
+        "itss_resolve_deadline",
+    )
+    def _compute_itss_sla_timeline(self):
+        kinds = dict(self.env["itss.escalation.log"]._fields["kind"]._description_selection(self.env))
+        channels = dict(
+            self.env["itss.escalation.log"]._fields["channel"]._description_selection(self.env)
+        )
+        for ticket in self:
+            if not ticket.itss_sla_policy_id or not ticket.itss_logged_date:
+                ticket.itss_sla_timeline = False
+                continue
+            events = [(ticket.itss_logged_date, self.env._("Logged: SLA clocks started"))]
+            if ticket.itss_first_response_date:
+                events.append((ticket.itss_first_response_date, self.env._("First response")))
+            for pause in ticket.itss_sla_pause_ids:
+                events.append(
+                    (
+                        pause.date_start,
+                        self.env._("Paused: %(code)s", code=pause.wait_code_id.name),
+                    )
+                )
+                if pause.date_end:
+                    events.append(
+                        (
+                            pause.date_end,
+                            self.env._(
+                                "Resumed after %(minutes)s working minutes; deadline "
+                                "moved",
+                                minutes=round(pause.working_minutes),
+                            ),
+                        )
+                    )
+            for log in ticket.itss_escalation_log_ids:
+                if log.kind in ("sla_warning", "sla_breach"):
+                    events.append(
+                        (
+                            log.date,
+                            "%s (%s): %s"
+                            % (kinds[log.kind], channels[log.channel], log.note or ""),
+                        )
+                    )
+            if ticket.itss_resolved_date:
+                met = not ticket.itss_resolve_breached
+                events.append(
+                    (
+                        ticket.itss_resolved_date,
+                        self.env._("Resolved: resolution target met")
+                        if met
+                        else self.env._("Resolved: resolution target breached"),
+                    )
+                )
+            rows = "".join(
+                "<tr><td>%s</td><td>%s</td></tr>"
+                % (
+                    fields.Datetime.context_timestamp(ticket, moment).strftime("%Y-%m-%d %H:%M"),
+                    escape(text),
+                )
+                for moment, text in sorted(events, key=lambda e: e[0])
+            )
+            ticket.itss_sla_timeline = Markup(
+                '<table class="table table-sm o_itss_sla_timeline"><tbody>%s</tbody></table>'
+            ) % Markup(rows)
