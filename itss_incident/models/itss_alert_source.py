@@ -23,22 +23,34 @@ class ItssAlertSource(models.Model):
 
     _name = "itss.alert.source"
     _description = "ITSS Alert Source"
+    _inherit = ["mail.thread"]
     _order = "name, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True)
-    active = fields.Boolean(default=True)
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
     )
     kind = fields.Selection(
         [("alertmanager", "Prometheus Alertmanager"), ("generic", "Generic JSON")],
         required=True,
         default="alertmanager",
+        tracking=True,
     )
+    # never tracked: the hash of the secret stays out of the chatter; the hint (the
+    # token's last characters, shown on the form anyway) records each new token
     token_hash = fields.Char(readonly=True, copy=False, groups="base.group_system")
     token_hint = fields.Char(
-        string="Token", readonly=True, copy=False, help="The token's last characters."
+        string="Token",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The token's last characters.",
     )
     team_id = fields.Many2one(
         "helpdesk.ticket.team",
@@ -46,38 +58,57 @@ class ItssAlertSource(models.Model):
         required=True,
         domain="[('itss_tier', '!=', False)]",
         check_company=True,
+        tracking=True,
     )
-    category_id = fields.Many2one("helpdesk.ticket.category", string="Category")
+    category_id = fields.Many2one(
+        "helpdesk.ticket.category", string="Category", tracking=True
+    )
     ticket_type = fields.Selection(
         TICKET_TYPE_SELECTION,
         required=True,
         default="incident",
+        tracking=True,
     )
     severity_label = fields.Char(
-        default="severity", required=True, help="The label that carries the severity."
+        default="severity",
+        required=True,
+        tracking=True,
+        help="The label that carries the severity.",
     )
     severity_ids = fields.One2many(
-        "itss.alert.severity", "source_id", string="Severity Mapping", copy=True
+        "itss.alert.severity",
+        "source_id",
+        string="Severity Mapping",
+        copy=True,
+        tracking=True,
     )
-    default_impact = fields.Selection(IMPACT_SELECTION, required=True, default="3")
-    default_urgency = fields.Selection(URGENCY_SELECTION, required=True, default="3")
+    default_impact = fields.Selection(
+        IMPACT_SELECTION, required=True, default="3", tracking=True
+    )
+    default_urgency = fields.Selection(
+        URGENCY_SELECTION, required=True, default="3", tracking=True
+    )
     title_labels = fields.Char(
         default="alertname,instance",
         required=True,
+        tracking=True,
         help="Comma-separated labels whose values form the ticket title.",
     )
     ci_label = fields.Char(
         string="Configuration Item Label",
         default="instance",
+        tracking=True,
         help="The label naming the configuration item (host, service...).",
     )
     group_by_key = fields.Boolean(
         string="One Ticket per Alert Group",
+        tracking=True,
         help="Alerts of one Alertmanager group (groupKey) share one ticket.",
     )
     quiet_minutes = fields.Integer(
         string="Quiet Period (minutes)",
         default=lambda self: self.env.company.itss_alert_quiet_minutes,
+        tracking=True,
         help="A resolved alert's ticket closes after this many minutes without a new "
         "firing; a firing in between is flapping and goes back on the same ticket.",
     )
@@ -325,6 +356,37 @@ class ItssAlertSeverity(models.Model):
     value = fields.Char(string="Severity", required=True)
     impact = fields.Selection(IMPACT_SELECTION, required=True)
     urgency = fields.Selection(URGENCY_SELECTION, required=True)
+
+    @api.depends("value", "impact", "urgency")
+    def _compute_display_name(self):
+        impacts = dict(self._fields["impact"]._description_selection(self.env))
+        urgencies = dict(self._fields["urgency"]._description_selection(self.env))
+        for line in self:
+            line.display_name = self.env._(
+                "%(severity)s: impact %(impact)s, urgency %(urgency)s",
+                severity=line.value or "",
+                impact=impacts.get(line.impact, ""),
+                urgency=urgencies.get(line.urgency, ""),
+            )
+
+    def write(self, vals):
+        """A line changed in place keeps its id, which the source's tracking of
+        ``severity_ids`` does not see: log the old and new mapping on the source."""
+        tracked = {"value", "impact", "urgency"} & set(vals)
+        old = {line.id: line.display_name for line in self} if tracked else {}
+        result = super().write(vals)
+        if tracked:
+            self.invalidate_recordset(["display_name"])
+            for line in self:
+                if old[line.id] != line.display_name:
+                    line.source_id._message_log(
+                        body=self.env._(
+                            "Severity mapping changed: %(old)s → %(new)s",
+                            old=old[line.id],
+                            new=line.display_name,
+                        )
+                    )
+        return result
 
 
 class ItssAlertSourceToken(models.TransientModel):

@@ -25,15 +25,20 @@ class ItssEscalationRule(models.Model):
 
     _name = "itss.escalation.rule"
     _description = "ITSS Escalation Rule"
+    _inherit = ["mail.thread"]
     _order = "company_id, priority, trigger, minutes, id"
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
     )
-    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True)
+    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True, tracking=True)
     trigger = fields.Selection(
         [
             ("created", "Within minutes of logging"),
@@ -42,18 +47,22 @@ class ItssEscalationRule(models.Model):
             ("resolved", "Within minutes after resolution"),
         ],
         required=True,
+        tracking=True,
     )
     minutes = fields.Integer(
         required=True,
+        tracking=True,
         aggregator=False,  # a sum of minutes of different rules means nothing
         help="Created and resolved: the notice is due within these minutes. Periodic: "
         "the period. Overdue: how long after the resolution deadline.",
     )
-    role = fields.Selection(ROLE_SELECTION, required=True)
-    notify_email = fields.Boolean(string="Email")
-    notify_sms = fields.Boolean(string="SMS")
+    role = fields.Selection(ROLE_SELECTION, required=True, tracking=True)
+    notify_email = fields.Boolean(string="Email", tracking=True)
+    notify_sms = fields.Boolean(string="SMS", tracking=True)
     notify_call = fields.Boolean(
-        string="Phone Call", help="Schedules a phone call activity for the person."
+        string="Phone Call",
+        tracking=True,
+        help="Schedules a phone call activity for the person.",
     )
 
     _sql_constraints = [

@@ -28,6 +28,7 @@ class ItssPriorityMatrix(models.Model):
 
     _name = "itss.priority.matrix"
     _description = "ITSS Priority Matrix Cell"
+    _inherit = ["mail.thread"]
     _order = "company_id, impact, urgency"
     _check_company_auto = True
 
@@ -37,10 +38,11 @@ class ItssPriorityMatrix(models.Model):
         index=True,
         ondelete="cascade",
         default=lambda self: self.env.company,
+        tracking=True,
     )
-    impact = fields.Selection(IMPACT_SELECTION, required=True)
-    urgency = fields.Selection(URGENCY_SELECTION, required=True)
-    priority = fields.Selection(PRIORITY_SELECTION, required=True)
+    impact = fields.Selection(IMPACT_SELECTION, required=True, tracking=True)
+    urgency = fields.Selection(URGENCY_SELECTION, required=True, tracking=True)
+    priority = fields.Selection(PRIORITY_SELECTION, required=True, tracking=True)
 
     _sql_constraints = [
         (

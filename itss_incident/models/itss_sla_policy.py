@@ -14,36 +14,48 @@ class ItssSlaPolicy(models.Model):
 
     _name = "itss.sla.policy"
     _description = "ITSS SLA Policy"
+    _inherit = ["mail.thread"]
     _order = "company_id, priority, sequence, id"
     _check_company_auto = True
 
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
+    name = fields.Char(required=True, translate=True, tracking=True)
+    sequence = fields.Integer(default=10, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+        tracking=True,
     )
-    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True)
+    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True, tracking=True)
     team_ids = fields.Many2many(
         "helpdesk.ticket.team",
         string="Teams",
+        tracking=True,
         help="Only for tickets of these teams; empty: every team.",
     )
     category_ids = fields.Many2many(
         "helpdesk.ticket.category",
         string="Categories",
+        tracking=True,
         help="Only for tickets of these categories; empty: every category.",
     )
     response_minutes = fields.Integer(
-        required=True, help="Working minutes from logging to the first response."
+        required=True,
+        tracking=True,
+        help="Working minutes from logging to the first response.",
     )
     resolve_hours = fields.Float(
-        required=True, help="Working hours from logging to resolution (pauses excluded)."
+        required=True,
+        tracking=True,
+        help="Working hours from logging to resolution (pauses excluded).",
     )
     calendar_id = fields.Many2one(
         "resource.calendar",
         string="Working Hours",
         check_company=True,
+        tracking=True,
         help="Targets count the working time of this calendar, in its time zone, "
         "without its leaves and public holidays. Empty: around the clock (24x7).",
     )

@@ -1,4 +1,5 @@
 from . import test_access_rights
+from . import test_config_tracking
 from . import test_category
 from . import test_lifecycle
 from . import test_priority

@@ -31,12 +31,21 @@ class TestAccessRights(ItssCase):
     @users("itss_manager")
     def test_incident_manager_edits_matrix_and_codes(self):
         cell = self.env["itss.priority.matrix"].search(
-            [("impact", "=", "3"), ("urgency", "=", "3")], limit=1
+            [("company_id", "=", self.env.company.id), ("impact", "=", "3"), ("urgency", "=", "3")]
         )
+        self.assertEqual(cell.priority, "3")
         cell.priority = "2"
-        self.assertEqual(cell.priority, "2")
         code = self.env["itss.wait.code"].create({"name": "Waiting for power", "code": "POWER"})
-        self.assertTrue(code.exists())
+        # what the others see once saved: read back from the database, not the cache
+        self.env.flush_all()
+        self.env.invalidate_all()
+        ticket = self._ticket(itss_impact="3", itss_urgency="3")
+        self.assertEqual(ticket.itss_priority, "2", "new tickets get the manager's priority")
+        self.assertEqual(
+            self.env["itss.wait.code"].with_user(self.agent).search([("code", "=", "POWER")]),
+            code,
+            "the desk picks the new wait code",
+        )
 
     def test_engineer_works_own_team_tickets_only(self):
         ticket = self._ticket(team_id=self.team_l2.id)

@@ -12,6 +12,7 @@ import requests
 from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tools import mute_logger
 
@@ -193,10 +194,19 @@ class TestAlertIntake(AlertMixin, TransactionCase):
         self.assertEqual(many_queries, few_queries)
 
     def test_bad_payloads(self):
-        for payload in (None, [], {"alerts": "x"}, {"alerts": []}, {"alerts": [1]},
-                        {"alerts": [{"labels": "x"}]}, {"alerts": [{"status": "weird", "labels": {"a": "b"}}]},
-                        {"alerts": [{"status": "firing"}]}):
-            with self.subTest(payload=payload), self.assertRaises(Exception):
+        """Each malformed payload is refused with the reason the sender is told."""
+        for payload, reason in (
+            (None, "must be a JSON object"),
+            ([], "must be a JSON object"),
+            ({"alerts": "x"}, "has no alerts"),
+            ({"alerts": []}, "has no alerts"),
+            ({"alerts": [1]}, "Each alert must be a JSON object"),
+            ({"alerts": [{"labels": "x"}]}, "Labels and annotations must be JSON objects"),
+            ({"alerts": [{"status": "weird", "labels": {"a": "b"}}]}, "Unknown alert status weird"),
+            ({"alerts": [{"status": "firing"}]}, "needs a fingerprint or labels"),
+            ({"alerts": [{"labels": {"a": "b"}, "startsAt": "yesterday"}]}, "Invalid time yesterday"),
+        ):
+            with self.subTest(payload=payload), self.assertRaisesRegex(UserError, reason):
                 self.source._itss_parse(payload)
         self.assertFalse(self._tickets())
 

@@ -175,15 +175,26 @@ class TestPortal(HttpCase):
     def test_ticket_list_filters(self):
         open_ticket = self._ticket("in_progress", self.user_a.partner_id, name="Open one")
         resolved = self._ticket("resolved", self.user_a.partner_id, name="Resolved one")
+        self._ticket("resolved", self.user_a.partner_id, name="Closed one").write(
+            {"stage_id": self.env.ref(STAGE_XMLIDS["closed"]).id, "itss_satisfaction": "4"}
+        )
+        self._ticket("new", self.user_a.partner_id, name="Cancelled one").action_itss_cancel()
         self.authenticate("portal_a", "portal_a")
-        page = self.url_open("/my/tickets?filterby=itss_open").text
-        self.assertIn("Open one", page)
-        self.assertNotIn("Resolved one", page)
-        page = self.url_open("/my/tickets?filterby=itss_resolved").text
-        self.assertIn("Resolved one", page)
-        self.assertNotIn("Open one", page)
-        page = self.url_open("/my/tickets?filterby=itss_closed").text
-        self.assertNotIn("Open one", page)
+        names = ("Open one", "Resolved one", "Closed one", "Cancelled one")
+        for filterby, shown in (
+            ("all", names),
+            ("itss_open", ("Open one",)),
+            ("itss_resolved", ("Resolved one",)),
+            ("itss_closed", ("Closed one", "Cancelled one")),
+        ):
+            with self.subTest(filterby=filterby):
+                response = self.url_open(f"/my/tickets?filterby={filterby}")
+                self.assertEqual(response.status_code, 200)
+                for name in names:
+                    if name in shown:
+                        self.assertIn(name, response.text)
+                    else:
+                        self.assertNotIn(name, response.text)
         page = self.url_open(f"/my/tickets?search={open_ticket.number}&search_in=number").text
         self.assertIn("Open one", page)
         self.assertNotIn(resolved.number, page)

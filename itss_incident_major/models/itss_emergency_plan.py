@@ -47,14 +47,3 @@ class ItssEmergencyPlan(models.Model):
             category = category.parent_id
         by_team = plans.filtered(lambda p: ticket.team_id and p.team_id == ticket.team_id)
         return by_team if len(by_team) == 1 else self.browse()
-
-
-class ItssEmergencyPlanStep(models.Model):
-    _name = "itss.emergency.plan.step"
-    _description = "ITSS Emergency Plan Step"
-    _order = "plan_id, sequence, id"
-
-    plan_id = fields.Many2one("itss.emergency.plan", required=True, ondelete="cascade")
-    sequence = fields.Integer(default=10)
-    name = fields.Char(string="Step", required=True)
-    description = fields.Text()

@@ -5,31 +5,20 @@ once approved, statements drafted from the communication plan."""
 from lxml import etree
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.base.tests.common import BaseCommon
+from .common import ItssMajorCase
 
 
-class TestMajorFirstUse(BaseCommon):
+class TestMajorFirstUse(ItssMajorCase):
+    major_priority = "1"
+    prefix = "fu"
+    label = "FU"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.itss_major_priority = "1"
-        cls.manager = new_test_user(
-            cls.env, login="fu_manager", name="First Use Manager", email="fu@example.com",
-            groups="base.group_user,itss_incident_major.group_itss_major_incident_manager",
-        )
-        cls.engineer = new_test_user(cls.env, login="fu_engineer", name="FU Engineer",
-                                     groups="base.group_user,itss_incident.group_itss_engineer")
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {
-                "name": "FU team",
-                "itss_tier": "2",
-                "itss_incident_manager_id": cls.manager.id,
-                "user_ids": [(6, 0, cls.engineer.ids)],
-            }
-        )
         cls.parent_category = cls.env["helpdesk.ticket.category"].create({"name": "FU billing"})
         cls.category = cls.env["helpdesk.ticket.category"].create(
             {"name": "FU invoices", "parent_id": cls.parent_category.id}
@@ -42,43 +31,32 @@ class TestMajorFirstUse(BaseCommon):
                 "step_ids": [(0, 0, {"name": "Fail over"}), (0, 0, {"name": "Verify"})],
             }
         )
-        cls.customer = cls.env["res.partner"].create({"name": "FU customer", "email": "c@example.com"})
 
-    def _ticket(self, category=None, impact="3"):
-        return self.env["helpdesk.ticket"].create(
-            {
-                "name": "Billing down",
-                "description": "<p>No invoices</p>",
-                "team_id": self.team.id,
-                "user_id": self.engineer.id,
-                "partner_id": self.customer.id,
-                "category_id": (category or self.category).id,
-                "itss_impact": impact,
-                "itss_urgency": impact,
-            }
-        )
+    def _system_ticket(self, category=None, impact="3"):
+        """A ticket of the billing system (its category), P3 unless ``impact``."""
+        return self._ticket(impact, impact, category_id=(category or self.category).id)
 
     def test_emergency_plan_of_the_system_is_proposed_at_declaration(self):
-        ticket = self._ticket()
-        wizard = self.env["itss.major.declare"].with_user(self.manager).create(
+        ticket = self._system_ticket()
+        wizard = self.env["itss.major.declare"].with_user(self.major_manager).create(
             {"ticket_id": ticket.id, "reason": "All invoices fail"}
         )
         self.assertEqual(wizard.emergency_plan_id, self.plan, "the parent category's plan")
         wizard.action_confirm()
         self.assertEqual(ticket.itss_major_incident_id.emergency_plan_id, self.plan)
         # a ticket reaching the major priority declares one itself, with its plan too
-        automatic = self._ticket(impact="1")
+        automatic = self._system_ticket(impact="1")
         self.assertEqual(automatic.itss_major_incident_id.emergency_plan_id, self.plan)
-        other = self._ticket(self.env["helpdesk.ticket.category"].create({"name": "FU other"}))
-        wizard = self.env["itss.major.declare"].with_user(self.manager).create(
+        other = self._system_ticket(self.env["helpdesk.ticket.category"].create({"name": "FU other"}))
+        wizard = self.env["itss.major.declare"].with_user(self.major_manager).create(
             {"ticket_id": other.id, "reason": "x"}
         )
         self.assertFalse(wizard.emergency_plan_id)
 
     def test_follow_emergency_plan_without_one_says_where_to_look(self):
-        ticket = self._ticket(self.env["helpdesk.ticket.category"].create({"name": "FU other"}))
-        ticket.with_user(self.manager).action_itss_declare_major(reason="down")
-        incident = ticket.itss_major_incident_id.with_user(self.manager)
+        ticket = self._system_ticket(self.env["helpdesk.ticket.category"].create({"name": "FU other"}))
+        ticket.with_user(self.major_manager).action_itss_declare_major(reason="down")
+        incident = ticket.itss_major_incident_id.with_user(self.major_manager)
         self.assertFalse(incident.emergency_plan_id)
         with self.assertRaisesRegex(UserError, r"Configuration > ITSS > Emergency Plans"):
             incident.action_activate_emergency_plan()
@@ -89,8 +67,8 @@ class TestMajorFirstUse(BaseCommon):
                          ["Fail over", "Verify"])
 
     def test_plan_version_without_action_cannot_be_approved(self):
-        ticket = self._ticket(impact="1")
-        incident = ticket.itss_major_incident_id.with_user(self.manager)
+        ticket = self._system_ticket(impact="1")
+        incident = ticket.itss_major_incident_id.with_user(self.major_manager)
         incident.action_new_recovery_plan()
         plan = incident.recovery_plan_ids
         with self.assertRaisesRegex(UserError, "no action"):
@@ -101,8 +79,8 @@ class TestMajorFirstUse(BaseCommon):
         self.assertEqual(plan.state, "approved")
 
     def test_approved_version_offers_no_new_line(self):
-        ticket = self._ticket(impact="1")
-        incident = ticket.itss_major_incident_id.with_user(self.manager)
+        ticket = self._system_ticket(impact="1")
+        incident = ticket.itss_major_incident_id.with_user(self.major_manager)
         incident.action_new_recovery_plan()
         plan = incident.recovery_plan_ids
         plan.action_ids = [(0, 0, {"name": "Restart", "user_id": self.engineer.id})]
@@ -119,18 +97,18 @@ class TestMajorFirstUse(BaseCommon):
     def test_statement_audiences_work_before_the_first_save(self):
         """New Statement (a button, which saves the major incident first) opens the
         statement on the saved incident: the audiences just added are there."""
-        ticket = self._ticket(impact="1")
-        incident = ticket.itss_major_incident_id.with_user(self.manager)
+        ticket = self._system_ticket(impact="1")
+        incident = ticket.itss_major_incident_id.with_user(self.major_manager)
         with self.assertRaisesRegex(UserError, "audiences of the communication plan"):
             incident.action_new_statement()
         incident.communication_line_ids = [
             (0, 0, {"audience": "customers", "contact_ids": [(6, 0, self.customer.ids)],
-                    "approver_id": self.manager.id})
+                    "approver_id": self.major_manager.id})
         ]
         action = incident.action_new_statement()
         self.assertEqual(action["res_model"], "itss.communication.update")
         with Form(
-            self.env["itss.communication.update"].with_user(self.manager).with_context(
+            self.env["itss.communication.update"].with_user(self.major_manager).with_context(
                 action["context"]
             )
         ) as form:
@@ -144,14 +122,14 @@ class TestMajorFirstUse(BaseCommon):
         self.assertTrue(arch.xpath("//button[@name='action_new_statement']"))
 
     def test_next_update_due_refreshes_after_sending(self):
-        ticket = self._ticket(impact="1")
-        incident = ticket.itss_major_incident_id.with_user(self.manager)
+        ticket = self._system_ticket(impact="1")
+        incident = ticket.itss_major_incident_id.with_user(self.major_manager)
         incident.communication_line_ids = [
             (0, 0, {"audience": "customers", "contact_ids": [(6, 0, self.customer.ids)],
-                    "approver_id": self.manager.id, "frequency_minutes": 30})
+                    "approver_id": self.major_manager.id, "frequency_minutes": 30})
         ]
         line = incident.communication_line_ids
-        update = self.env["itss.communication.update"].with_user(self.manager).create(
+        update = self.env["itss.communication.update"].with_user(self.major_manager).create(
             {"major_incident_id": incident.id, "name": "Update", "body": "<p>Working</p>",
              "line_ids": [(6, 0, line.ids)]}
         )
@@ -169,14 +147,14 @@ class TestMajorFirstUse(BaseCommon):
             return next(q for q in queues if q["key"] == "major_incidents")
 
         open_domain = [("state", "in", ("declared", "recovering", "resolved"))]
-        before = tile(self.manager)["count"]
-        ticket = self._ticket()
-        ticket.with_user(self.manager).action_itss_declare_major(reason="Billing down")
-        queue = tile(self.manager)
+        before = tile(self.major_manager)["count"]
+        ticket = self._system_ticket()
+        ticket.with_user(self.major_manager).action_itss_declare_major(reason="Billing down")
+        queue = tile(self.major_manager)
         self.assertEqual(queue["count"], before + 1)
         self.assertEqual(
             queue["count"],
-            self.env["itss.major.incident"].with_user(self.manager).search_count(open_domain),
+            self.env["itss.major.incident"].with_user(self.major_manager).search_count(open_domain),
         )
         self.assertEqual(queue["action"]["res_model"], "itss.major.incident")
         # an engineer counts only the major incidents they may read
@@ -186,7 +164,7 @@ class TestMajorFirstUse(BaseCommon):
         )
 
     def test_declare_from_the_gear_menu_refused_twice(self):
-        ticket = self._ticket()
-        ticket.with_user(self.manager).action_itss_declare_major(reason="Billing down")
+        ticket = self._system_ticket()
+        ticket.with_user(self.major_manager).action_itss_declare_major(reason="Billing down")
         with self.assertRaisesRegex(UserError, "already part of major incident"):
-            ticket.with_user(self.manager).action_itss_open_major_declare()
+            ticket.with_user(self.major_manager).action_itss_open_major_declare()

@@ -1,68 +1,30 @@
-from datetime import timedelta
+from datetime import datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from odoo.addons.base.tests.common import BaseCommon
+from .common import ENGINEER_GROUPS, ItssMajorCase
 
-STAGE = "itss_incident.helpdesk_ticket_stage_itss_%s"
+# the moments of the tests (UTC, as stored): a Friday morning in Shanghai
+NOW = datetime(2026, 11, 20, 1, 0, 0)
 
 
-class TestMajorIncident(BaseCommon):
+class TestMajorIncident(ItssMajorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.itss_major_priority = "2"
-        cls.major_manager = new_test_user(
-            cls.env, login="mi_manager", name="MI Manager", email="mi@example.com",
-            groups="base.group_user,itss_incident_major.group_itss_major_incident_manager",
-        )
-        cls.major_manager.partner_id.mobile = "+86 138 0000 7001"
-        cls.director = new_test_user(cls.env, login="mi_director", name="Director",
-                                     email="d@example.com",
-                                     groups="base.group_user,itss_incident.group_itss_engineer")
+        # the team's director hears of every major incident; an engineer of the team
+        # not on the ticket stays outside it
+        cls.director.groups_id = [(4, cls.env.ref("itss_incident.group_itss_engineer").id)]
         cls.director.partner_id.mobile = "+86 138 0000 7002"
-        cls.engineer = new_test_user(cls.env, login="mi_engineer", name="Engineer",
-                                     groups="base.group_user,itss_incident.group_itss_engineer")
         cls.outsider = new_test_user(cls.env, login="mi_outsider", name="Outsider",
-                                     groups="base.group_user,itss_incident.group_itss_engineer")
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {
-                "name": "MI team",
-                "itss_tier": "2",
-                "itss_incident_manager_id": cls.major_manager.id,
-                "itss_director_id": cls.director.id,
-                "user_ids": [(6, 0, (cls.engineer | cls.outsider).ids)],
-            }
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "MI customer", "email": "c@example.com", "mobile": "+86 139 0000 0001"}
-        )
-
-    def _ticket(self, impact="1", urgency="1", **vals):
-        return self.env["helpdesk.ticket"].create(
-            dict(
-                {
-                    "name": "Billing down",
-                    "description": "<p>No invoices</p>",
-                    "team_id": self.team.id,
-                    "user_id": self.engineer.id,
-                    "partner_id": self.customer.id,
-                    "itss_impact": impact,
-                    "itss_urgency": urgency,
-                },
-                **vals,
-            )
-        )
-
-    def _incident(self):
-        ticket = self._ticket()
-        return ticket, ticket.itss_major_incident_id
+                                     groups=ENGINEER_GROUPS)
+        cls.team.write({"itss_director_id": cls.director.id,
+                        "user_ids": [(4, cls.outsider.id)]})
 
     # declaration
 
@@ -149,9 +111,11 @@ class TestMajorIncident(BaseCommon):
         _ticket, incident = self._incident()
         with self.assertRaisesRegex(UserError, "buttons"):
             incident.with_user(self.major_manager).write({"state": "closed"})
-        with self.assertRaises(UserError):  # AccessError is one too
+        # the engineer of the recovery team reads the major incident; refused as not its
+        # manager (the model's rule), before the access rights would refuse the write
+        with self.assertRaisesRegex(UserError, "Only a major incident manager does this"):
             incident.with_user(self.engineer).action_start_recovery()
-        with self.assertRaises(UserError):  # AccessError is one too
+        with self.assertRaisesRegex(UserError, "Only a major incident manager changes"):
             incident.with_user(self.engineer).write({"name": "Renamed"})
         self.assertEqual(incident.state, "declared")
 
@@ -245,13 +209,15 @@ class TestMajorIncident(BaseCommon):
         self.assertEqual(v2.state, "approved")
         self.assertIn("DB, app, network", v1.breakdown, "all versions stay readable")
 
+    @freeze_time(NOW)
     def test_overdue_actions_show(self):
         _ticket, incident = self._incident()
         plan = self.env["itss.recovery.plan"].create({"major_incident_id": incident.id, "version": 1})
-        self.env["itss.recovery.action"].create(
-            {"plan_id": plan.id, "name": "Late", "user_id": self.engineer.id,
-             "date_deadline": fields.Date.today() - timedelta(days=1)}
-        )
+        Action = self.env["itss.recovery.action"]
+        Action.create({"plan_id": plan.id, "name": "Late", "user_id": self.engineer.id,
+                       "date_deadline": "2026-11-19"})
+        Action.create({"plan_id": plan.id, "name": "Due today", "user_id": self.engineer.id,
+                       "date_deadline": "2026-11-20"})
         self.assertEqual(incident.overdue_action_count, 1)
 
     # communication
@@ -263,6 +229,7 @@ class TestMajorIncident(BaseCommon):
                   "approver_id": self.director.id, "frequency_minutes": 30}, **vals)
         )
 
+    @freeze_time(NOW)
     def test_statement_approval_and_sending(self):
         ticket, incident = self._incident()
         email = self._line(incident)
@@ -287,9 +254,7 @@ class TestMajorIncident(BaseCommon):
         with self.assertRaisesRegex(UserError, "cannot change"):
             update.write({"body": "<p>changed</p>"})
         mails = self.env["mail.mail"].search_count([])
-        now = fields.Datetime.now()
-        with freeze_time(now):
-            update.action_send()
+        update.action_send()
         self.assertEqual(update.state, "sent")
         # the email to management, and the portal notice's notification to the customer
         self.assertEqual(self.env["mail.mail"].search_count([]), mails + 2)
@@ -298,7 +263,7 @@ class TestMajorIncident(BaseCommon):
         ))
         self.assertTrue(self.env["sms.sms"].search([("number", "=", "+86 139 0000 0001")]))
         self.assertIn("working to restore", ticket.message_ids[0].body, "portal notice")
-        self.assertEqual(email.next_update_due, now + timedelta(minutes=30))
+        self.assertEqual(email.next_update_due, datetime(2026, 11, 20, 1, 30, 0))
         with self.assertRaisesRegex(UserError, "Only an approved"):
             update.action_send()
 
@@ -312,32 +277,33 @@ class TestMajorIncident(BaseCommon):
         update.with_user(self.director).action_approve()
         self.assertEqual(update.approved_by_id, self.director)
 
+    @freeze_time(NOW)
     def test_overdue_line_reminds_once_per_due_point(self):
         _ticket, incident = self._incident()
-        start = fields.Datetime.now()
-        line = self._line(incident, next_update_due=start)
+        line = self._line(incident, next_update_due=datetime(2026, 11, 20, 1, 10, 0))
         Line = self.env["itss.communication.plan.line"]
 
         def reminders():
             return incident.activity_ids.filtered(lambda a: "Communication update due" in (a.summary or ""))
 
-        with freeze_time(start - timedelta(minutes=1)):
+        with freeze_time("2026-11-20 01:09:00"):
             Line._cron_itss_communication_reminders()
         self.assertFalse(reminders())
-        with freeze_time(start + timedelta(minutes=1)):
+        with freeze_time("2026-11-20 01:11:00"):
             Line._cron_itss_communication_reminders()
             Line._cron_itss_communication_reminders()
         self.assertEqual(len(reminders()), 1)
         self.assertEqual(reminders().user_id, self.major_manager)
-        line.next_update_due = start + timedelta(minutes=30)
-        with freeze_time(start + timedelta(minutes=31)):
+        line.next_update_due = datetime(2026, 11, 20, 1, 40, 0)
+        with freeze_time("2026-11-20 01:41:00"):
             Line._cron_itss_communication_reminders()
         self.assertEqual(len(reminders()), 2)
 
     @mute_logger("odoo.addons.itss_incident.tools.cron_batch")
+    @freeze_time(NOW)
     def test_a_failing_reminder_does_not_starve_the_others(self):
         _ticket, incident = self._incident()
-        start = fields.Datetime.now()
+        start = datetime(2026, 11, 20, 1, 10, 0)
         lines = self._line(incident, next_update_due=start) | self._line(incident, next_update_due=start)
         broken = lines[0]
         Line = self.env["itss.communication.plan.line"]
@@ -351,15 +317,20 @@ class TestMajorIncident(BaseCommon):
         # every line due now, the database's other ones included
         due = Line.search_count([("next_update_due", "<=", start)])
         with patch.object(type(Line), "_itss_remind", remind):
-            with freeze_time(start + timedelta(minutes=1)):
+            with freeze_time("2026-11-20 01:11:00"):
                 # one line a call: the broken one must not be picked again and again
                 for _call in range(due + 1):
                     Line._cron_itss_communication_reminders(batch_size=1)
-        self.assertTrue(broken.remind_retry_after, "the failure is recorded")
+        self.assertEqual(broken.remind_retry_after, datetime(2026, 11, 20, 1, 26, 0),
+                         "the failure is recorded: tried again 15 minutes later")
         self.assertEqual(lines[1].reminded_due, lines[1].next_update_due, "the other line went on")
         self.assertFalse(broken.reminded_due)
-        with freeze_time(start + timedelta(minutes=20)):
+        with freeze_time("2026-11-20 01:25:00"):
             Line._cron_itss_communication_reminders(batch_size=1)
+        self.assertFalse(broken.reminded_due, "not before its retry")
+        with freeze_time("2026-11-20 01:30:00"):
+            for _call in range(due + 1):
+                Line._cron_itss_communication_reminders(batch_size=1)
         self.assertEqual(broken.reminded_due, broken.next_update_due, "reminded at the retry")
 
     # report and access

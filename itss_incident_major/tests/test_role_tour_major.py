@@ -1,44 +1,29 @@
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import ItssMajorFixtures
 
 
 @tagged("post_install", "-at_install")
-class TestRoleTourMajorManager(HttpCase):
+class TestRoleTourMajorManager(ItssMajorFixtures, HttpCase):
     """The major incident manager's daily flow in the browser, through the buttons and
     dialogs they use, then what the database holds afterwards."""
+
+    # the tours pick "Tour Engineer", "Tour Customer" and "Tour Director" by name and
+    # log in as tour_mim and tour_director
+    prefix = "tour"
+    label = "Tour"
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.itss_major_priority = "2"
         # a real major incident manager: the group implies incident manager, hence
-        # service desk, engineer and helpdesk manager
-        cls.manager = new_test_user(
-            cls.env, login="tour_mim", name="Tour Major Manager", email="mim@example.com",
-            tz="Asia/Shanghai",
-            groups="base.group_user,itss_incident_major.group_itss_major_incident_manager",
-        )
-        cls.engineer = new_test_user(
-            cls.env, login="tour_mi_engineer", name="Tour Engineer", tz="Asia/Shanghai",
-            groups="base.group_user,itss_incident.group_itss_engineer",
-        )
-        # the approver of the customers' statements: a director with no helpdesk right
-        cls.director = new_test_user(
-            cls.env, login="tour_director", name="Tour Director", email="director@example.com",
-            groups="base.group_user",
-        )
-        cls.customer = cls.env["res.partner"].create(
-            {"name": "Tour Customer", "email": "tour.customer@example.com"}
-        )
-        cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Tour ticketing L2", "itss_tier": "2",
-             "itss_incident_manager_id": cls.manager.id,
-             "user_ids": [(6, 0, (cls.manager | cls.engineer).ids)]}
-        )
+        # service desk, engineer and helpdesk manager; the director, approver of the
+        # customers' statements, has no helpdesk right
+        cls._setup_major_fixtures()
+        cls.team.write({"name": "Tour ticketing L2", "user_ids": [(4, cls.major_manager.id)]})
         # P4: below the major priority, declared by hand
-        cls.ticket = cls.env["helpdesk.ticket"].create(
-            {"name": "Station ticket sales down", "description": "<p>No sales</p>",
-             "team_id": cls.team.id, "user_id": cls.engineer.id,
-             "partner_id": cls.customer.id, "itss_impact": "4", "itss_urgency": "4"}
+        cls.ticket = cls._ticket(
+            "4", "4", name="Station ticket sales down", description="<p>No sales</p>"
         )
 
     def test_major_incident_manager_day(self):
@@ -50,10 +35,10 @@ class TestRoleTourMajorManager(HttpCase):
         self.assertTrue(incident, "declared from the ticket's button")
         self.assertEqual(incident.declared_reason, "All stations have lost ticket sales")
         self.assertEqual(incident.state, "recovering")
-        self.assertEqual(incident.manager_ids, self.manager)
+        self.assertEqual(incident.manager_ids, self.major_manager)
         plan = incident.recovery_plan_ids
         self.assertEqual(plan.mapped("state"), ["approved"])
-        self.assertEqual(plan.approved_by_id, self.manager)
+        self.assertEqual(plan.approved_by_id, self.major_manager)
         line = incident.communication_line_ids
         self.assertEqual(
             (line.audience, line.channel, line.contact_ids, line.approver_id),
@@ -62,7 +47,7 @@ class TestRoleTourMajorManager(HttpCase):
         update = incident.communication_update_ids
         self.assertEqual(update.name, "Ticket sales disrupted")
         self.assertEqual(update.state, "sent")
-        self.assertEqual(update.approved_by_id, self.manager)
+        self.assertEqual(update.approved_by_id, self.major_manager)
         self.assertEqual(update.line_ids, line)
         self.assertTrue(update.sent_date)
         # the director's approval to-do is done: the manager approved

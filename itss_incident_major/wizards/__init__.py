@@ -1,1 +1,2 @@
 from . import itss_major_declare
+from . import itss_major_bcp
