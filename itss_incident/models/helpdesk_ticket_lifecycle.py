@@ -188,32 +188,36 @@ class HelpdeskTicket(models.Model):
     def _unlink_except_itss_records(self):
         """A closed or cancelled ITSS ticket is kept, with its notifications and
         pauses: the record an auditor reads (the superuser stays exempt)."""
+        self._itss_check_kept(
+            self.env._(
+                "Ticket %(ticket)s is %(state)s: closed and cancelled tickets are kept "
+                "with their history, they cannot be deleted."
+            )
+        )
+
+    def _itss_check_archive(self, vals):
+        """Nor are they archived: they would leave every report and KPI."""
+        if "active" in vals and not vals["active"]:
+            self._itss_check_kept(
+                self.env._(
+                    "Ticket %(ticket)s is %(state)s: closed and cancelled tickets stay in "
+                    "the records and the reports, they cannot be archived."
+                )
+            )
+
+    def _itss_check_kept(self, message):
+        """Refuse (``message``, with %(ticket)s and %(state)s) when a user, not the
+        superuser, would remove a closed or cancelled ITSS ticket."""
         if self.env.su:
             return
         kept = self.filtered(lambda t: t.team_id.itss_tier and t.itss_state in ITSS_TERMINAL_STATES)
         if kept:
             raise UserError(
-                self.env._(
-                    "Ticket %(ticket)s is %(state)s: closed and cancelled tickets are kept "
-                    "with their history, they cannot be deleted.",
-                    ticket=kept[0].display_name,
-                    state=self._itss_state_labels()[kept[0].itss_state].lower(),
-                )
-            )
-
-    def _itss_check_archive(self, vals):
-        """Nor are they archived: they would leave every report and KPI."""
-        if self.env.su or "active" not in vals or vals["active"]:
-            return
-        kept = self.filtered(lambda t: t.team_id.itss_tier and t.itss_state in ITSS_TERMINAL_STATES)
-        if kept:
-            raise UserError(
-                self.env._(
-                    "Ticket %(ticket)s is %(state)s: closed and cancelled tickets stay in "
-                    "the records and the reports, they cannot be archived.",
-                    ticket=kept[0].display_name,
-                    state=self._itss_state_labels()[kept[0].itss_state].lower(),
-                )
+                message
+                % {
+                    "ticket": kept[0].display_name,
+                    "state": self._itss_state_labels()[kept[0].itss_state].lower(),
+                }
             )
 
     def write(self, vals):
