@@ -262,7 +262,19 @@ class HelpdeskTicket(models.Model):
         if before:
             self._itss_after_assignment_or_stage(before)
         if {"stage_id", "itss_pending_until", "user_id"} & set(vals):
-            self.filtered("itss_tier")._itss_activity_update()
+            # to-dos exist for pending and resolved tickets only: keep the other
+            # stage changes and reassignments free of their queries
+            todo_states = ("pending", "resolved")
+            todo = self.filtered(
+                lambda t: t.itss_tier
+                and (
+                    "itss_pending_until" in vals
+                    or t.itss_state in todo_states
+                    or before.get(t.id, (None,))[0] in todo_states
+                )
+            )
+            if todo:
+                todo._itss_activity_update()
         return res
 
     def _itss_write_facts(self, vals):
