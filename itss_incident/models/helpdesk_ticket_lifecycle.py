@@ -128,6 +128,14 @@ class HelpdeskTicket(models.Model):
     def _check_itss_state_requirements(self):
         self._itss_check_requirements()
 
+    @api.constrains("itss_pending_until")
+    def _check_itss_pending_until(self):
+        """Until when a ticket waits is a moment to come, whatever the path (the
+        dialog, the form's field, RPC)."""
+        now = fields.Datetime.now()
+        if any(t.itss_pending_until and t.itss_pending_until <= now for t in self):
+            raise ValidationError(self.env._("Pending until: choose a moment in the future."))
+
     @api.constrains("itss_completion_date", "itss_logged_date")
     def _check_itss_completion_date(self):
         """The actual completion time (DESIGN.md, "Resolution record") is never in the
@@ -396,8 +404,6 @@ class HelpdeskTicket(models.Model):
     def _itss_hold(self, wait_code, until=None, note=None):
         """Put the ticket on hold with its wait code, until when, and a note."""
         self.ensure_one()
-        if until and until <= fields.Datetime.now():
-            raise UserError(self.env._("Pending until: choose a moment in the future."))
         self._itss_move_to(
             "pending", {"itss_wait_code_id": wait_code.id, "itss_pending_until": until or False}
         )

@@ -64,9 +64,16 @@ class TestDialogs(ItssCase):
         form = self._dialog(ticket, self.engineer, "action_itss_hold_dialog")
         form.wait_code_id = self.wait_code
         form.pending_until = fields.Datetime.now() - timedelta(hours=1)
-        with self.assertRaisesRegex(UserError, "in the future"):
-            form.save().action_hold()
+        wizard = form.save()
+        with self.assertRaises(UserError) as caught:  # in a savepoint, as a request
+            wizard.action_hold()
+        self.assertIn("in the future", str(caught.exception))
         self.assertEqual(ticket.itss_state, "in_progress")
+        # nor by the form's field or RPC on a pending ticket
+        ticket.with_user(self.engineer).write({"itss_wait_code_id": self.wait_code.id})
+        ticket.with_user(self.engineer).action_itss_pend()
+        with self.assertRaisesRegex(ValidationError, "in the future"):
+            ticket.with_user(self.engineer).itss_pending_until = fields.Datetime.now() - timedelta(hours=1)
 
     def test_hold_dialog_only_in_progress(self):
         ticket = self._ticket("assigned")
