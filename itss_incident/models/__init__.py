@@ -1,3 +1,4 @@
+from . import itss_retarget_mixin
 from . import itss_priority_matrix
 from . import itss_closure_code
 from . import itss_wait_code
@@ -17,6 +18,8 @@ from . import helpdesk_ticket_team
 from . import helpdesk_ticket_category
 from . import helpdesk_ticket
 from . import helpdesk_ticket_lifecycle
+from . import helpdesk_ticket_resolution
+from . import helpdesk_ticket_actions
 from . import helpdesk_ticket_closure
 from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_escalation

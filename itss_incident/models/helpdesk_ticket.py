@@ -45,6 +45,9 @@ OPEN_STATES = ("new", "assigned", "in_progress", "pending")
 # model only. Internal steps pass _ITSS_FACTS as the context's ``itss_facts``: a Python
 # object that no JSON-RPC caller can send (OCA queue_job's EDIT_SENTINEL).
 _ITSS_FACTS = object()
+# The demo history generator's pass: it writes a past ticket's dates as they were, the
+# closed ones included (models/helpdesk_ticket_demo.py only).
+_ITSS_HISTORY = object()
 ITSS_FACT_FIELDS = {
     "itss_state",
     "itss_resolved_date",
@@ -77,6 +80,7 @@ ITSS_FACT_FIELDS = {
     "itss_reconfirm_date",
     "itss_reconfirm_user_id",
     "itss_can_handle_alone",
+    "itss_retarget",
 }
 
 
@@ -268,7 +272,10 @@ class HelpdeskTicket(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._itss_check_facts(set().union(*vals_list) if vals_list else set())
+        self._itss_check_facts(
+            set().union(*vals_list) if vals_list else set(),
+            internal=self.env.context.get("itss_facts") is _ITSS_FACTS,
+        )
         categories = self.env["helpdesk.ticket.category"].browse(
             [vals["category_id"] for vals in vals_list if vals.get("category_id")]
         )
@@ -299,7 +306,7 @@ class HelpdeskTicket(models.Model):
         # team): dispatched now too
         undated = tickets.filtered(lambda t: t.team_id.itss_tier and not t.itss_dispatch_date)
         if undated:
-            undated._itss_write_facts({"itss_dispatch_date": fields.Datetime.now()})
+            undated._itss_set_facts({"itss_dispatch_date": fields.Datetime.now()})
         return tickets
 
     @api.model
@@ -326,11 +333,11 @@ class HelpdeskTicket(models.Model):
                 custom_values["channel_id"] = channel.id
         return super().message_new(msg, custom_values=custom_values)
 
-    def _itss_check_facts(self, names):
+    def _itss_check_facts(self, names, internal=False):
         """Facts the system derives are written by the model only (ITSS_FACT_FIELDS):
-        internal steps pass the private _ITSS_FACTS object in the context. The
-        superuser (data files, no RPC call) stays exempt."""
-        if self.env.su or self.env.context.get("itss_facts") is _ITSS_FACTS:
+        ``internal`` steps pass the private _ITSS_FACTS object in the context
+        (``_itss_set_facts``). The superuser (data files, no RPC call) stays exempt."""
+        if self.env.su or internal:
             return
         forbidden = ITSS_FACT_FIELDS & set(names)
         if forbidden:
@@ -345,57 +352,3 @@ class HelpdeskTicket(models.Model):
                     fields=labels,
                 )
             )
-
-    # The dialogs of the form's header (wizards/): each asks for what its step needs,
-    # then calls one of the methods below.
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

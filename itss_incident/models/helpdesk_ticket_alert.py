@@ -58,7 +58,7 @@ class HelpdeskTicket(models.Model):
         """The same alert fired again: count it; flapping after it cleared puts the
         (not yet closed) ticket back in progress."""
         self.ensure_one()
-        self._itss_write_facts(
+        self._itss_set_facts(
             {"itss_alert_count": self.itss_alert_count + 1, "itss_alert_last_seen": now}
         )
         if self.itss_state == "resolved":
@@ -102,6 +102,6 @@ class HelpdeskTicket(models.Model):
         self._itss_move_to("resolved")
         if not self.itss_alert_touched:
             close_at = now + timedelta(minutes=self.itss_alert_source_id.quiet_minutes)
-            self._itss_write_facts({"itss_auto_close_date": close_at})
+            self._itss_set_facts({"itss_auto_close_date": close_at})
             self.env.ref("itss_incident.ir_cron_itss_auto_close").sudo()._trigger(at=close_at)
         return True

@@ -1,4 +1,5 @@
 from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -6,12 +7,20 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import run_locked_batch
-from .helpdesk_ticket import CLOSE_ORIGIN_SELECTION, FOLLOWUP_RESULT_SELECTION, _ITSS_FACTS, _ItssCorrection, SATISFACTION_SELECTION
+from .helpdesk_ticket import (
+    _ITSS_FACTS,
+    CLOSE_ORIGIN_SELECTION,
+    FOLLOWUP_RESULT_SELECTION,
+    SATISFACTION_SELECTION,
+    _ItssCorrection,
+)
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
 from .mail_thread import ITSS_AUTO_SUBMITTED
 
+
 class HelpdeskTicket(models.Model):
-    """Closing: the service desk's close, the customer's confirmation or rejection, replies to closed tickets, auto-close, reminders and the follow-up visit."""
+    """Closing: the service desk's close, the customer's confirmation or rejection,
+    replies to closed tickets, auto-close, reminders and the follow-up visit."""
 
     _inherit = "helpdesk.ticket"
 
@@ -80,16 +89,6 @@ class HelpdeskTicket(models.Model):
             author_users = message.author_id.user_ids
             if message.author_id and not (author_users and not author_users[0].share):
                 self._itss_reply_to_closed(message)
-            return message
-        if (
-            len(self) == 1
-            and self.team_id.itss_tier
-            and self.itss_state
-            and self.itss_state not in ITSS_TERMINAL_STATES
-            and message.message_type in ("comment", "email")
-            and message.subtype_id == self.env.ref("mail.mt_comment")
-        ):
-            self._itss_after_public_message(message)
         return message
 
     def _itss_reply_to_closed(self, message):
@@ -287,7 +286,7 @@ class HelpdeskTicket(models.Model):
             retry = {"itss_reminder_date": now + timedelta(days=1)}
             if ticket.itss_auto_close_date and ticket.itss_auto_close_date <= now:
                 retry["itss_auto_close_date"] = now + timedelta(hours=1)
-            ticket._itss_write_facts(retry)
+            ticket._itss_set_facts(retry)
 
         run_locked_batch(self, query, batch_size, close_or_remind, retry_later)
 
@@ -323,7 +322,7 @@ class HelpdeskTicket(models.Model):
     def _itss_remind_desk(self, now):
         """The daily reminder to confirm a resolved ticket: one to-do, due today."""
         self.ensure_one()
-        self._itss_write_facts({"itss_reminder_date": now + timedelta(days=1)})
+        self._itss_set_facts({"itss_reminder_date": now + timedelta(days=1)})
         self._itss_activity_update(confirm_due=fields.Date.context_today(self))
 
     def _itss_desk_user(self):
@@ -346,3 +345,83 @@ class HelpdeskTicket(models.Model):
                 user_id=user.id,
                 date_deadline=(due or now + timedelta(days=3)).date(),
             )
+
+    def _itss_on_state_change(self, before, facts, now):
+        """Resolved: the auto-close countdown and the desk's daily reminder start; they
+        stop when the ticket leaves Resolved. Closed: the follow-up visit, and the open
+        duplicates close with their master."""
+        for ticket in self:
+            old_state, state = before[ticket.id].state, ticket.itss_state
+            if not old_state or state == old_state:
+                continue
+            ticket_facts = facts.setdefault(ticket.id, {})
+            if state == "resolved":
+                ticket_facts["itss_auto_close_date"] = now + timedelta(
+                    days=ticket.company_id.itss_auto_close_days
+                )
+                ticket_facts["itss_reminder_date"] = now + timedelta(days=1)
+            elif old_state == "resolved" or state in ITSS_TERMINAL_STATES:
+                ticket_facts["itss_auto_close_date"] = False
+                ticket_facts["itss_reminder_date"] = False
+        super()._itss_on_state_change(before, facts, now)
+        closed = self.filtered(
+            lambda t: t.itss_state == "closed" and before[t.id].state not in (False, "closed")
+        )
+        closed.filtered(
+            lambda t: t.itss_close_origin not in ("duplicate", "alert", "rejected")
+        )._itss_schedule_followup()
+        closed._itss_close_duplicates()
+
+    @api.model
+    def _itss_todo_states(self):
+        return super()._itss_todo_states() | {"resolved"}
+
+    def _itss_activity_update(self, confirm_due=None):
+        """The service desk's one to-do to confirm a resolved ticket (due on
+        ``confirm_due``, the daily reminder), done when the ticket leaves Resolved."""
+        super()._itss_activity_update(confirm_due=confirm_due)
+        confirm_type = self.env.ref("itss_incident.mail_act_itss_confirm")
+        # sudo: the to-dos follow the ticket's state, whoever moved it
+        for ticket in self.sudo():
+            confirms = ticket.activity_ids.filtered(
+                lambda a: a.activity_type_id == confirm_type
+            )
+            if ticket.itss_state == "resolved":
+                user = ticket._itss_desk_user()
+                if confirm_due and confirms:
+                    confirms[1:].unlink()
+                    confirms[:1].write(
+                        {
+                            "date_deadline": confirm_due,
+                            "user_id": (user or confirms[:1].user_id).id,
+                        }
+                    )
+                elif confirm_due and user:
+                    ticket.activity_schedule(
+                        "itss_incident.mail_act_itss_confirm",
+                        user_id=user.id,
+                        date_deadline=confirm_due,
+                    )
+            elif confirms:
+                confirms.action_feedback(
+                    feedback=self.env._(
+                        "No longer to confirm (%(state)s).",
+                        state=self._itss_state_labels().get(ticket.itss_state, ""),
+                    )
+                )
+
+    def _itss_close_duplicates(self):
+        """Close the open ITSS duplicates of closed tickets with the same code."""
+        for ticket in self:
+            duplicates = ticket.duplicate_ids.filtered(
+                lambda d: d.team_id.itss_tier
+                and d.itss_state not in ITSS_TERMINAL_STATES
+            )
+            if duplicates:
+                duplicates._itss_move_to(
+                    "closed",
+                    {
+                        "itss_close_origin": "duplicate",
+                        "itss_closure_code_id": ticket.itss_closure_code_id.id,
+                    },
+                )

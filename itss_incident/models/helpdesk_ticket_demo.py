@@ -19,125 +19,24 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .helpdesk_ticket import _ITSS_HISTORY
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
 
-_DEMO_TZ = pytz.timezone("Asia/Shanghai")
-
-# (category xml id, ticket type, channels, impacts, titles)
-_DEMO_KINDS = [
-    (
-        "helpdesk_ticket_category_itss_contract_application",
-        "incident",
-        ["phone", "email", "web", "im"],
-        ["4", "3", "3", "2"],
-        [
-            "调度系统时刻表显示为空",
-            "乘客信息屏显示昨天的数据",
-            "月度客流报表导出超时",
-            "合同计费批处理报错中止",
-            "部分用户无法登录手机App",
-            "OA审批流程卡在第二步",
-            "维修工单无法打印",
-            "票款清分作业合计金额错误",
-        ],
-    ),
-    (
-        "helpdesk_ticket_category_itss_server_emergency",
-        "incident",
-        ["monitoring", "monitoring", "phone"],
-        ["3", "2", "2", "1"],
-        [
-            "数据库服务器 db01 CPU 超过 95%",
-            "app03 的 /data 文件系统即将占满",
-            "计费数据库备份作业失败",
-            "应用服务器 app02 健康检查无响应",
-            "中间件集群内存耗尽",
-            "存储阵列报告 RAID 组降级",
-        ],
-    ),
-    (
-        "helpdesk_ticket_category_itss_server_network",
-        "incident",
-        ["monitoring", "phone", "email"],
-        ["3", "3", "2"],
-        [
-            "到12号车站的分支 VPN 隧道中断",
-            "A、B机房之间丢包",
-            "控制室无线 AP 离线",
-            "防火墙会话表接近上限",
-            "内网域名解析缓慢",
-        ],
-    ),
-    (
-        "helpdesk_ticket_category_itss_asset_hardware",
-        "incident",
-        ["phone", "web", "onsite"],
-        ["4", "4", "3"],
-        [
-            "笔记本电脑更新后无法启动",
-            "调度台显示器闪烁",
-            "财务室打印机卡纸",
-            "3号门门禁读卡器无法读卡",
-            "值班电脑键盘鼠标无响应",
-        ],
-    ),
-    (
-        "helpdesk_ticket_category_itss_asset_software",
-        "incident",
-        ["phone", "im", "web"],
-        ["4", "4", "3"],
-        [
-            "邮件客户端无法打开共享日历",
-            "两台电脑的办公软件许可证过期",
-            "PDF 阅读器打开大图纸时崩溃",
-            "杀毒软件拦截调度客户端",
-        ],
-    ),
-    (
-        "helpdesk_ticket_category_itss_contract_request",
-        "service_request",
-        ["phone", "email", "web", "im"],
-        ["4", "4", "3"],
-        [
-            "为站长开通新用户账号",
-            "重置报表门户密码",
-            "开通维修报表的只读权限",
-            "在三台电脑上安装图纸查看器",
-            "为外包人员开通 VPN",
-        ],
-    ),
-    (
-        "helpdesk_ticket_category_itss_general",
-        "service_request",
-        ["phone", "email"],
-        ["4"],
-        [
-            "咨询月度服务报告",
-            "如何预约会议室大屏",
-            "修改值班室联系电话",
-        ],
-    ),
-]
-
-_DEMO_SOLUTIONS = [
-    "重启服务并清理积压队列，已与用户确认。",
-    "更换故障部件，设备恢复正常。",
-    "修正配置并记录变更。",
-    "回退最近一次更新，已与厂商约定修复计划。",
-    "扩容卷并清理旧日志，告警已消除。",
-    "已按要求完成，用户电话确认。",
-]
-
-_DEMO_FOLLOWUP_NOTES = [
-    "客户对快速响应表示满意。",
-    "修复后运行正常，无其他问题。",
-    "致电两次，无人接听。",
-    "希望厂商介入时能更早告知。",
-]
+from ..tools.demo_samples import (
+    DEMO_FOLLOWUP_NOTES,
+    DEMO_KINDS,
+    DEMO_SOLUTIONS,
+    DEMO_TZ,
+)
 
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
+
+    def _itss_demo_set_history(self, vals):
+        """Write the generated history of a demo ticket (its dates and derived facts as
+        they were), closed tickets included, with the generator's private pass."""
+        return self.with_context(itss_history=_ITSS_HISTORY).write(vals)
 
     @api.model
     def _itss_demo_generate_history(self, count=96, months=6, seed=28827):
@@ -179,7 +78,7 @@ class HelpdeskTicket(models.Model):
         moments = sorted(self._itss_demo_moment(rng, start, now) for _i in range(count))
         tickets = self.browse()
         for index, logged in enumerate(moments):
-            kind = rng.choice(_DEMO_KINDS)
+            kind = rng.choice(DEMO_KINDS)
             ticket = self._itss_demo_ticket(rng, index, kind, logged, now, partners, channels)
             tickets |= ticket
         self._itss_demo_age_xml_tickets(now)
@@ -195,12 +94,12 @@ class HelpdeskTicket(models.Model):
         for _attempt in range(50):
             share = rng.random() ** 0.85  # later months a little busier
             moment = start + timedelta(seconds=span * share)
-            local = pytz.utc.localize(moment).astimezone(_DEMO_TZ)
+            local = pytz.utc.localize(moment).astimezone(DEMO_TZ)
             if rng.random() < 0.85:
                 if local.weekday() >= 5:
                     continue
                 day = local.date()
-                local = _DEMO_TZ.localize(
+                local = DEMO_TZ.localize(
                     datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randint(0, 570))
                 )
             moment = local.astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
@@ -287,7 +186,7 @@ class HelpdeskTicket(models.Model):
                 })
             elif dispatched <= now:
                 ticket._itss_move_to("assigned")
-            ticket._itss_write_facts(facts)
+            ticket._itss_demo_set_history(facts)
             return ticket
         ticket.user_id = engineer
         ticket._itss_move_to("in_progress")
@@ -323,13 +222,13 @@ class HelpdeskTicket(models.Model):
             else:
                 pause_rec.write({"date_start": paused_from})
         facts["itss_paused_minutes"] = paused_minutes
-        ticket._itss_write_facts(facts)
+        ticket._itss_demo_set_history(facts)
         if resolved > now or ticket.itss_state == "pending":
             return ticket
         recovery = max(logged, resolved - timedelta(minutes=rng.randint(0, 25)))
         ticket.write(
             {
-                "itss_solution": Markup("<p>%s</p>") % rng.choice(_DEMO_SOLUTIONS),
+                "itss_solution": Markup("<p>%s</p>") % rng.choice(DEMO_SOLUTIONS),
                 "itss_closure_code_id": ref(
                     "itss_incident.closure_code_workaround"
                     if rng.random() < 0.1
@@ -343,7 +242,7 @@ class HelpdeskTicket(models.Model):
         reminder = resolved + timedelta(days=1)
         while reminder <= now:
             reminder += timedelta(days=1)
-        ticket._itss_write_facts(
+        ticket._itss_demo_set_history(
             {
                 "itss_resolved_date": resolved,
                 "itss_completion_date": recovery,
@@ -381,7 +280,7 @@ class HelpdeskTicket(models.Model):
             ticket._itss_move_to(
                 "closed", {"itss_close_origin": origin, "itss_satisfaction": satisfaction}
             )
-        ticket._itss_write_facts(
+        ticket._itss_demo_set_history(
             {"closed_date": closed, "last_stage_update": closed}
             if "closed_date" in ticket._fields
             else {}
@@ -393,10 +292,10 @@ class HelpdeskTicket(models.Model):
             ticket.write(
                 {
                     "itss_followup_result": result,
-                    "itss_followup_note": rng.choice(_DEMO_FOLLOWUP_NOTES),
+                    "itss_followup_note": rng.choice(DEMO_FOLLOWUP_NOTES),
                 }
             )
-            ticket._itss_write_facts({"itss_followup_date": followup_due})
+            ticket._itss_demo_set_history({"itss_followup_date": followup_due})
             ticket.activity_ids.filtered(
                 lambda a: a.activity_type_id == ref("itss_incident.mail_act_itss_followup")
             ).unlink()
@@ -441,13 +340,13 @@ class HelpdeskTicket(models.Model):
             # the recovery time stays between logging and resolution)
             if xmlid in ages:
                 logged = now - timedelta(minutes=ages[xmlid])
-                ticket._itss_write_facts({"itss_logged_date": logged})
+                ticket._itss_demo_set_history({"itss_logged_date": logged})
             elif policy and state in ("resolved", "closed"):
                 logged, resolved = self._itss_demo_last_working_span(policy, now, 150)
                 dates = {"itss_logged_date": logged, "itss_resolved_date": resolved}
                 if ticket.itss_recovery_date:
                     dates["itss_recovery_date"] = resolved - timedelta(minutes=10)
-                ticket._itss_write_facts(dates)
+                ticket._itss_demo_set_history(dates)
             facts = {"itss_dispatch_date": logged + timedelta(minutes=2)}
             if policy and state in ("in_progress", "pending", "resolved", "closed"):
                 responded = min(
@@ -497,7 +396,7 @@ class HelpdeskTicket(models.Model):
                     )
                 if state == "closed" and not ticket.itss_close_origin:
                     facts["itss_close_origin"] = "desk"
-            ticket._itss_write_facts(facts)
+            ticket._itss_demo_set_history(facts)
             self.env.cr.execute(
                 SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
                     logged, ticket.id)

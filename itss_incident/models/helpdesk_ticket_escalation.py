@@ -169,28 +169,12 @@ class HelpdeskTicket(models.Model):
             or not self.itss_logged_date
         ):
             return []
-        start = self.itss_logged_date
         resolved = self.itss_state == "resolved"
         running = not resolved and self.itss_state != "pending"
         points = []
         for rule in rules:
-            if rule.company_id != self.company_id or rule.priority != self.itss_priority:
-                continue
-            if rule.trigger == "created":
-                points.append((start, "rule", rule, 0))
-            elif rule.trigger == "periodic" and not resolved:
-                period = timedelta(minutes=rule.minutes)
-                reached = int((now - start) / period) if now > start else 0
-                if reached:
-                    points.append((start + reached * period, "rule", rule, reached))
-                points.append((start + (reached + 1) * period, "rule", rule, reached + 1))
-                if self.itss_progress_count > self.itss_progress_notified:
-                    points.append((now, "progress", rule, self.itss_progress_count))
-            elif rule.trigger == "overdue" and running and self.itss_resolve_deadline:
-                moment = self.itss_resolve_deadline + timedelta(minutes=rule.minutes)
-                points.append((moment, "rule", rule, 0))
-            elif rule.trigger == "resolved" and resolved and self.itss_resolved_date:
-                points.append((self.itss_resolved_date, "rule", rule, 0))
+            if rule.company_id == self.company_id and rule.priority == self.itss_priority:
+                points += rule._itss_due_points(self, now)
         if not self.itss_first_response_date and not resolved:
             for moment, sequence in (
                 (self.itss_response_warn_date, 1),
@@ -223,7 +207,7 @@ class HelpdeskTicket(models.Model):
         for moment, kind, rule, sequence in self._itss_due_points(rules, checked, now):
             if kind == "progress" or checked < moment <= now:
                 self._itss_fire(kind, rule, sequence)
-        self._itss_write_facts(
+        self._itss_set_facts(
             {
                 "itss_escalation_checked_date": now,
                 "itss_escalation_retry_date": False,
@@ -259,7 +243,7 @@ class HelpdeskTicket(models.Model):
             )
             recipient = self.user_id if first else team.user_id
             self._itss_notify(kind, None, sequence, "email", recipient, reason)
-            self._itss_write_facts({"itss_sla_at_risk": True})
+            self._itss_set_facts({"itss_sla_at_risk": True})
         elif kind == "sla_breach":
             response = sequence == 1
             reason = (
@@ -267,7 +251,7 @@ class HelpdeskTicket(models.Model):
                 if response
                 else self.env._("SLA breached: not resolved by the deadline")
             )
-            self._itss_write_facts(
+            self._itss_set_facts(
                 {"itss_response_breached" if response else "itss_resolve_breached": True}
             )
             self._itss_notify(kind, None, sequence, "email", self.user_id | team.user_id, reason)
@@ -280,6 +264,23 @@ class HelpdeskTicket(models.Model):
             )
             for channel in ("email", "sms"):
                 self._itss_notify(kind, None, sequence, channel, team.user_id, reason)
+
+    def _itss_on_state_change(self, before, facts, now):
+        """A reassignment (another engineer or team) and a functional escalation count;
+        the third reassignment escalates automatically."""
+        counted = self.browse()
+        for ticket in self:
+            old = before[ticket.id]
+            reassigned = old.user and (ticket.user_id != old.user or ticket.team_id != old.team)
+            if reassigned or old.escalated:
+                ticket_facts = facts.setdefault(ticket.id, {})
+                ticket_facts["itss_reassign_count"] = ticket.itss_reassign_count + 1
+                if old.escalated:
+                    ticket_facts["itss_escalation_count"] = ticket.itss_escalation_count + 1
+                counted |= ticket
+        super()._itss_on_state_change(before, facts, now)
+        for ticket in counted.filtered(lambda t: t.itss_reassign_count == 3):
+            ticket._itss_auto_escalate(1, self.env._("reassigned three times"))
 
     def _itss_auto_escalate(self, sequence, why):
         """Automatic escalation: urgency high (if lower) and the incident manager told.
@@ -402,7 +403,7 @@ class HelpdeskTicket(models.Model):
             ticket._itss_escalate(now, rules[key])
 
         def retry_later(ticket):
-            ticket._itss_write_facts({"itss_escalation_retry_date": now + timedelta(minutes=15)})
+            ticket._itss_set_facts({"itss_escalation_retry_date": now + timedelta(minutes=15)})
 
         run_locked_batch(self, query, batch_size, escalate, retry_later)
 

@@ -1,7 +1,9 @@
-from datetime import timedelta
-from markupsafe import escape, Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import run_locked_batch
 
 from .helpdesk_ticket import OPEN_STATES
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
@@ -94,6 +96,14 @@ class HelpdeskTicket(models.Model):
         string="Paused Time (working min)", copy=False, readonly=True, digits=(16, 1)
     )
 
+    itss_retarget = fields.Boolean(
+        string="Re-targeting Due",
+        copy=False,
+        readonly=True,
+        help="SLA policies, escalation rules or SLA settings changed: the scheduled "
+        "action recomputes this ticket's deadlines and next due point.",
+    )
+
     itss_sla_pause_ids = fields.One2many(
         "itss.sla.pause", "ticket_id", string="Pauses", readonly=True
     )
@@ -115,6 +125,16 @@ class HelpdeskTicket(models.Model):
     itss_sla_timeline = fields.Html(
         string="SLA Timeline", compute="_compute_itss_sla_timeline", sanitize=False
     )
+
+    def _itss_on_state_change(self, before, facts, now):
+        """SLA facts of a state change: a pause closes on leaving Pending (its working
+        minutes count), opens on entering it; acceptance or resolution is the first
+        response if none came before; resolution measures the working time."""
+        for ticket in self:
+            old_state = before[ticket.id].state
+            if old_state and ticket.itss_state != old_state:
+                facts.setdefault(ticket.id, {}).update(ticket._itss_stage_facts(old_state, now))
+        super()._itss_on_state_change(before, facts, now)
 
     def _itss_stage_facts(self, old_state, now):
         """SLA facts of moving from ``old_state`` to the ticket's state."""
@@ -141,35 +161,19 @@ class HelpdeskTicket(models.Model):
         if state in ("in_progress", "resolved") and not self.itss_first_response_date:
             facts.update(self._itss_first_response_facts(now))
         if state == "resolved":
-            if not self.itss_completion_date:
-                facts["itss_completion_date"] = now
             paused = facts.get("itss_paused_minutes", self.itss_paused_minutes)
+            working = policy._itss_working_minutes(self.itss_logged_date, now) if policy else 0.0
             facts.update(
                 {
-                    "itss_resolve_minutes": max(
-                        (policy._itss_working_minutes(self.itss_logged_date, now) if policy else 0.0)
-                        - paused,
-                        0.0,
-                    ),
+                    "itss_resolve_minutes": max(working - paused, 0.0),
                     "itss_resolve_breached": bool(
                         self.itss_resolve_deadline and now > self.itss_resolve_deadline
                     ),
                     "itss_sla_at_risk": False,
-                    "itss_auto_close_date": now
-                    + timedelta(days=self.company_id.itss_auto_close_days),
-                    "itss_reminder_date": now + timedelta(days=1),
                 }
             )
-        elif old_state == "resolved":
-            facts.update({"itss_auto_close_date": False, "itss_reminder_date": False})
         if state in ITSS_TERMINAL_STATES:
-            facts.update(
-                {
-                    "itss_sla_at_risk": False,
-                    "itss_auto_close_date": False,
-                    "itss_reminder_date": False,
-                }
-            )
+            facts["itss_sla_at_risk"] = False
         return facts
 
     def _itss_first_response_facts(self, now):
@@ -183,6 +187,19 @@ class HelpdeskTicket(models.Model):
                 self.itss_response_deadline and now > self.itss_response_deadline
             ),
         }
+
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if (
+            len(self) == 1
+            and self.team_id.itss_tier
+            and self.itss_state
+            and self.itss_state not in ITSS_TERMINAL_STATES
+            and message.message_type in ("comment", "email")
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+        ):
+            self._itss_after_public_message(message)
+        return message
 
     def _itss_after_public_message(self, message):
         """A public reply is progress; an agent's first one is the first response; a
@@ -203,7 +220,7 @@ class HelpdeskTicket(models.Model):
                     user_id=self.user_id.id,
                     summary=self.env._("The customer replied to the resolved ticket"),
                 )
-        self._itss_write_facts(facts)
+        self._itss_set_facts(facts)
 
     @api.depends(
         "itss_priority",
@@ -369,3 +386,63 @@ class HelpdeskTicket(models.Model):
             ticket.itss_sla_timeline = Markup(
                 '<table class="table table-sm o_itss_sla_timeline"><tbody>%s</tbody></table>'
             ) % Markup(rows)
+
+    def init(self):
+        super().init()
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS helpdesk_ticket_itss_retarget_idx
+                ON helpdesk_ticket (id) WHERE itss_retarget
+            """
+        )
+
+    @api.model
+    def _itss_mark_retarget(self, companies, priorities=None):
+        """Mark the open and resolved ITSS tickets of ``companies`` (and of
+        ``priorities``, every one if None) for the scheduled re-targeting, in one SQL
+        statement: a configuration save never loads or recomputes its open tickets."""
+        if priorities is not None:
+            priorities = tuple(p for p in priorities if p)
+        if not companies or priorities == ():
+            return
+        self.flush_model(["company_id", "itss_state", "itss_priority", "itss_retarget"])
+        where = SQL(
+            "company_id IN %s AND itss_state IN %s AND itss_retarget IS NOT TRUE",
+            tuple(companies.ids),
+            (*OPEN_STATES, "resolved"),
+        )
+        if priorities:
+            where = SQL("%s AND itss_priority IN %s", where, priorities)
+        self.env.cr.execute(SQL("UPDATE helpdesk_ticket SET itss_retarget = TRUE WHERE %s", where))
+        if self.env.cr.rowcount:
+            self.invalidate_model(["itss_retarget"])
+            self.env.ref("itss_incident.ir_cron_itss_retarget")._trigger()
+
+    @api.model
+    def _cron_itss_retarget(self, batch_size=500):
+        """Re-target the tickets a configuration change marked: their SLA policy,
+        deadlines and next due point from today's configuration (tracked)."""
+        query = SQL(
+            """
+            SELECT id FROM helpdesk_ticket
+             WHERE itss_retarget
+             ORDER BY id
+             LIMIT %s
+               FOR NO KEY UPDATE SKIP LOCKED
+            """,
+            batch_size + 1,
+        )
+
+        def unmark(ticket):
+            # a ticket that cannot be re-targeted keeps its targets (the failure is
+            # logged) and leaves the queue: it must not be picked first on every run
+            ticket._itss_set_facts({"itss_retarget": False})
+
+        run_locked_batch(self, query, batch_size, lambda t: t._itss_retarget(), unmark)
+
+    def _itss_retarget(self):
+        names = ["itss_sla_policy_id", *self._itss_sla_date_fields(), "itss_next_action_date"]
+        for name in names:
+            self.env.add_to_compute(self._fields[name], self)
+        self._recompute_recordset(names)
+        self._itss_set_facts({"itss_retarget": False})

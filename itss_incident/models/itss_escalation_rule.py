@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -25,8 +27,9 @@ class ItssEscalationRule(models.Model):
 
     _name = "itss.escalation.rule"
     _description = "ITSS Escalation Rule"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "itss.retarget.mixin"]
     _order = "company_id, priority, trigger, minutes, id"
+    _itss_retarget_fields = {"active", "company_id", "priority", "trigger", "minutes"}
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -106,3 +109,31 @@ class ItssEscalationRule(models.Model):
         """The res.users or res.partner of the rule's role for ``ticket``."""
         self.ensure_one()
         return ticket.team_id[ROLE_FIELDS[self.role]]
+
+    def _itss_due_points(self, ticket, now):
+        """(moment, kind, rule, sequence) of the notifications this rule makes due for
+        ``ticket`` (an open or resolved ITSS ticket of its company and priority):
+        created and resolved once, overdue once past the resolution deadline while the
+        ticket runs, periodic the latest period up to ``now`` and the next one (and a
+        progress notice when the ticket moved since the last one)."""
+        self.ensure_one()
+        start = ticket.itss_logged_date
+        resolved = ticket.itss_state == "resolved"
+        running = not resolved and ticket.itss_state != "pending"
+        points = []
+        if self.trigger == "created":
+            points.append((start, "rule", self, 0))
+        elif self.trigger == "periodic" and not resolved:
+            period = timedelta(minutes=self.minutes)
+            reached = int((now - start) / period) if now > start else 0
+            if reached:
+                points.append((start + reached * period, "rule", self, reached))
+            points.append((start + (reached + 1) * period, "rule", self, reached + 1))
+            if ticket.itss_progress_count > ticket.itss_progress_notified:
+                points.append((now, "progress", self, ticket.itss_progress_count))
+        elif self.trigger == "overdue" and running and ticket.itss_resolve_deadline:
+            moment = ticket.itss_resolve_deadline + timedelta(minutes=self.minutes)
+            points.append((moment, "rule", self, 0))
+        elif self.trigger == "resolved" and resolved and ticket.itss_resolved_date:
+            points.append((ticket.itss_resolved_date, "rule", self, 0))
+        return points

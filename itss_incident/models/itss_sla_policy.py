@@ -14,8 +14,19 @@ class ItssSlaPolicy(models.Model):
 
     _name = "itss.sla.policy"
     _description = "ITSS SLA Policy"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "itss.retarget.mixin"]
     _order = "company_id, priority, sequence, id"
+    _itss_retarget_fields = {
+        "active",
+        "company_id",
+        "priority",
+        "sequence",
+        "team_ids",
+        "category_ids",
+        "response_minutes",
+        "resolve_hours",
+        "calendar_id",
+    }
     _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)

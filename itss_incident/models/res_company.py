@@ -92,6 +92,16 @@ class ResCompany(models.Model):
         companies._itss_copy_company_data()
         return companies
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"itss_sla_warn_first_pct", "itss_sla_warn_second_pct", "itss_l2_contact_minutes"} & set(
+            vals
+        ):
+            # warnings and the watchdog of open tickets move: the scheduled action
+            # re-targets them
+            self.env["helpdesk.ticket"]._itss_mark_retarget(self)
+        return res
+
     def _itss_copy_company_data(self):
         """Give each company without them a copy of the shipped priority matrix, SLA
         policies and escalation rules (the main company's rows from our data)."""

@@ -186,7 +186,7 @@ class TestQueues(ItssCase):
         ticket("resolved")
         ticket("in_progress", itss_impact="1", itss_urgency="1")
         at_risk = ticket("in_progress")
-        at_risk._itss_write_facts({"itss_sla_at_risk": True})
+        at_risk._itss_set_facts({"itss_sla_at_risk": True})
         ticket("closed")
 
         counts = {
@@ -213,7 +213,7 @@ class TestQueues(ItssCase):
         with freeze_time("2026-11-20 02:00:00"):
             ticket = self._ticket("in_progress", itss_impact="3", itss_urgency="3")
             self.assertEqual(ticket.itss_sla_status, "on_track")
-            ticket._itss_write_facts({"itss_sla_at_risk": True})
+            ticket._itss_set_facts({"itss_sla_at_risk": True})
             self.assertEqual(ticket.itss_sla_status, "at_risk")
         with freeze_time(ticket.itss_resolve_deadline + timedelta(minutes=1)):
             ticket.invalidate_recordset(["itss_sla_status"])

@@ -325,7 +325,7 @@ class TestEngineerTour(ItssRoleTourCase):
         ticket = self._dispatched("Role tour: plotter out of order")
         # logged two hours ago: the tour types recovery and completion times in between
         logged = fields.Datetime.now() - timedelta(hours=2)
-        ticket._itss_write_facts({"itss_logged_date": logged})
+        ticket.write({"itss_logged_date": logged})
         self.start_tour(
             self._url(ticket), "itss_role_engineer_accept_hold_resolve", login="role_engineer"
         )
