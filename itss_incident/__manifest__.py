@@ -51,6 +51,7 @@
         "views/itss_escalation_rule_views.xml",
         "views/itss_escalation_log_views.xml",
         "views/itss_problem_views.xml",
+        "views/itss_duty_shift_views.xml",
         "views/itss_alert_source_views.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/res_partner_views.xml",

@@ -1,5 +1,6 @@
 from . import itss_retarget_mixin
 from . import itss_priority_matrix
+from . import itss_duty_shift
 from . import itss_closure_code
 from . import itss_wait_code
 from . import itss_sla_policy
@@ -20,6 +21,7 @@ from . import helpdesk_ticket
 from . import helpdesk_ticket_lifecycle
 from . import helpdesk_ticket_resolution
 from . import helpdesk_ticket_actions
+from . import helpdesk_ticket_owner
 from . import helpdesk_ticket_closure
 from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_escalation

@@ -301,6 +301,9 @@ class HelpdeskTicket(models.Model):
                 vals.update(self._itss_prepare_stage_vals(stage, vals))
             if vals.get("team_id") and "itss_dispatch_date" not in vals:
                 vals["itss_dispatch_date"] = fields.Datetime.now()
+            if team.itss_tier:
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals.update(self._itss_logging_vals(vals, team, company))
         tickets = super().create(vals_list)
         # a team that helpdesk_mgmt gave by its own defaults (the auto-assigned user's
         # team): dispatched now too
@@ -308,6 +311,12 @@ class HelpdeskTicket(models.Model):
         if undated:
             undated._itss_set_facts({"itss_dispatch_date": fields.Datetime.now()})
         return tickets
+
+    @api.model
+    def _itss_logging_vals(self, vals, team, company):
+        """The hook of logging an ITSS ticket of ``team``: each concern returns ``vals``
+        with what it sets at logging (e.g. the owner)."""
+        return vals
 
     @api.model
     def _itss_customer_channels(self):

@@ -326,10 +326,12 @@ class HelpdeskTicket(models.Model):
         self._itss_activity_update(confirm_due=fields.Date.context_today(self))
 
     def _itss_desk_user(self):
-        """Who confirms and follows up for the service desk: the team leader, else the
-        incident manager, else the assignee."""
-        team = self.team_id
-        return (team.user_id or team.itss_incident_manager_id or self.user_id)[:1]
+        """Who confirms and follows up for the service desk: the owner, else the desk
+        team's leader, else the incident manager, else the assignee."""
+        team = self._itss_desk_team()
+        return (
+            self.itss_owner_id or team.user_id or team.itss_incident_manager_id or self.user_id
+        )[:1]
 
     def _itss_schedule_followup(self):
         """The follow-up visit (回访), due 3 working days after closing."""
@@ -388,19 +390,18 @@ class HelpdeskTicket(models.Model):
             )
             if ticket.itss_state == "resolved":
                 user = ticket._itss_desk_user()
-                if confirm_due and confirms:
+                # the desk hears of the resolution at once: the to-do is due today
+                due = confirm_due or (not confirms and fields.Date.context_today(ticket))
+                if due and confirms:
                     confirms[1:].unlink()
                     confirms[:1].write(
-                        {
-                            "date_deadline": confirm_due,
-                            "user_id": (user or confirms[:1].user_id).id,
-                        }
+                        {"date_deadline": due, "user_id": (user or confirms[:1].user_id).id}
                     )
-                elif confirm_due and user:
+                elif due and user:
                     ticket.activity_schedule(
                         "itss_incident.mail_act_itss_confirm",
                         user_id=user.id,
-                        date_deadline=confirm_due,
+                        date_deadline=due,
                     )
             elif confirms:
                 confirms.action_feedback(

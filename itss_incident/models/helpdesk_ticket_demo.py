@@ -120,6 +120,8 @@ class HelpdeskTicket(models.Model):
         if partner.commercial_partner_id.itss_vip and urgency in ("3", "4"):
             urgency = "2" if rng.random() < 0.5 else "3"
         engineer = (team.user_id | team.user_ids)[:1]
+        desk = ref("itss_incident.helpdesk_team_service_desk_demo")
+        owner = self.env["itss.duty.shift"]._itss_on_duty(desk.company_id, logged, desk)[:1]
         ticket = self.create(
             {
                 "name": rng.choice(titles),
@@ -135,6 +137,8 @@ class HelpdeskTicket(models.Model):
                 "itss_logged_date": logged,
                 "itss_auto_generated": channel_code == "monitoring",
                 "user_id": False,
+                # who was on duty when it was logged
+                "itss_owner_id": (owner or desk.user_id).id,
             }
         )
         self.env["ir.model.data"].create(

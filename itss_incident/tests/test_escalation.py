@@ -338,19 +338,26 @@ class TestAutoClose(EscalationCase):
     def test_daily_reminder_once_a_day(self):
         start = local("2026-11-20 10:00")
         ticket = self._resolved(start)
+        # the owner (the desk team's leader, nobody on duty) hears of it at once
+        self.assertEqual(ticket.itss_owner_id, self.team_leader)
+        first = self._activities(ticket, "itss_incident.mail_act_itss_confirm")
+        self.assertEqual(len(first), 1)
+        self.assertEqual(first.user_id, self.team_leader)
+        self.assertEqual(str(first.date_deadline), "2026-11-20")
         self._cron(start + timedelta(hours=23))
-        self.assertFalse(self._activities(ticket, "itss_incident.mail_act_itss_confirm"))
+        self.assertEqual(self._activities(ticket, "itss_incident.mail_act_itss_confirm"), first)
         self._cron(start + timedelta(days=1, minutes=1))
         self._cron(start + timedelta(days=1, minutes=2))
         reminders = self._activities(ticket, "itss_incident.mail_act_itss_confirm")
-        self.assertEqual(len(reminders), 1)
-        self.assertEqual(reminders.user_id, self.team_leader)
+        self.assertEqual(reminders, first, "one to-do, due again")
+        self.assertEqual(str(reminders.date_deadline), "2026-11-21")
         self._cron(start + timedelta(days=2, minutes=2))
         again = self._activities(ticket, "itss_incident.mail_act_itss_confirm")
         self.assertEqual(again, reminders, "still one to-do, due again")
         self.assertEqual(str(again.date_deadline), "2026-11-22")
         # closing the ticket completes it
         with freeze_time(start + timedelta(days=2, hours=1)):
+            ticket.itss_owner_id = self.agent  # handed over to the desk agent
             ticket.with_user(self.agent).write({"itss_satisfaction": "5"})
             ticket.with_user(self.agent).action_itss_close()
         self.assertFalse(self._activities(ticket, "itss_incident.mail_act_itss_confirm"))
@@ -373,8 +380,10 @@ class TestAutoClose(EscalationCase):
         self.env.company.resource_calendar_id = self.calendar
         with freeze_time(local("2026-11-20 10:00")):  # a Friday
             ticket = self._ticket("resolved", user_id=self.engineer.id)
+            ticket.itss_owner_id = self.agent
             ticket.with_user(self.agent).write({"itss_satisfaction": "5"})
             ticket.with_user(self.agent).action_itss_close()
         followup = self._activities(ticket, "itss_incident.mail_act_itss_followup")
         self.assertEqual(len(followup), 1)
+        self.assertEqual(followup.user_id, self.agent, "the owner visits")
         self.assertEqual(str(followup.date_deadline), "2026-11-25")

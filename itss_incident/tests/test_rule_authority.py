@@ -54,7 +54,7 @@ class TestOneWritePath(EscalationCase):
             calls.append({tid: b.state for tid, b in before.items()})
             return super(TopClass, self)._itss_on_state_change(before, facts, now)
 
-        ticket = self._ticket("resolved", user_id=self.engineer.id)
+        ticket = self._ticket("resolved", user_id=self.engineer.id, itss_owner_id=self.agent.id)
         with patch.object(TopClass, "_itss_on_state_change", hook, create=True):
             ticket.with_user(self.agent)._itss_close_by_desk({"itss_satisfaction": "5"})
         self.assertEqual(calls, [{ticket.id: "resolved"}])
