@@ -7,6 +7,8 @@ from openpyxl import load_workbook
 
 from odoo.tools import mute_logger
 
+from odoo.addons.itss_incident.tools import linear_forecast
+
 from .common import ItssCase
 
 
@@ -107,8 +109,8 @@ class TestReports(ItssCase):
         by_priority = {row["label"]: row for row in data["breakdowns"]["priority"]}
         self.assertEqual(by_priority["P3 - Medium"]["logged"], 4)
         self.assertEqual(by_priority["P3 - Medium"]["resolved"], 3)
-        self.assertEqual(self.env["itss.service.report"]._itss_forecast([1, 2, 3]), 4)
-        self.assertEqual(self.env["itss.service.report"]._itss_forecast([5, 3, 1]), 0)
+        self.assertEqual(linear_forecast([1, 2, 3]), 4)
+        self.assertEqual(linear_forecast([5, 3, 1]), 0)
         self.assertIn("<svg", data["chart_weekly"])
         self.assertIn("<rect", data["chart_priority"])
 

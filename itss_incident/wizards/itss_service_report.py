@@ -1,13 +1,12 @@
-import io
 from datetime import date, datetime, time, timedelta
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
+
+from ..tools import linear_forecast, service_report_xlsx, svg_bars
 
 # How many earlier periods the trend and the forecast use.
 HISTORY = 6
@@ -164,7 +163,7 @@ class ItssServiceReport(models.TransientModel):
         }
         weekly = report._read_group(logged_domain, ["date:week"], ["__count"]) if charts else []
         volumes = [h["logged"] for h in history[:-1]]
-        forecast = self._itss_forecast(volumes)
+        forecast = linear_forecast(volumes)
         company = self.company_id
         return {
             "wizard": self,
@@ -188,15 +187,15 @@ class ItssServiceReport(models.TransientModel):
                 "ontime": company.itss_kpi_ontime_target,
             },
             "charts": charts,
-            "chart_weekly": charts and self._itss_svg_bars(
+            "chart_weekly": charts and svg_bars(
                 [(format_date(self.env, week, lang_code=self.lang), count) for week, count in weekly],
                 self.env._("Tickets logged per week"),
             ),
-            "chart_priority": charts and self._itss_svg_bars(
+            "chart_priority": charts and svg_bars(
                 [(row["label"], row["logged"]) for row in breakdowns["priority"]],
                 self.env._("Priority mix"),
             ),
-            "chart_sla": charts and self._itss_svg_bars(
+            "chart_sla": charts and svg_bars(
                 [(h["label"], round(h["ontime_rate"] or 0.0, 1)) for h in history],
                 self.env._("On-time resolution (%)"),
                 target=company.itss_kpi_ontime_target,
@@ -243,105 +242,28 @@ class ItssServiceReport(models.TransientModel):
             )
         return rows
 
-    @staticmethod
-    def _itss_forecast(volumes):
-        """Least-squares line through (0, v0) .. (n-1, vn-1), read at n."""
-        n = len(volumes)
-        if not n:
-            return 0
-        if n == 1:
-            return volumes[0]
-        mean_x = (n - 1) / 2.0
-        mean_y = sum(volumes) / float(n)
-        sxx = sum((x - mean_x) ** 2 for x in range(n))
-        sxy = sum((x - mean_x) * (y - mean_y) for x, y in enumerate(volumes))
-        slope = sxy / sxx
-        return max(round(mean_y + slope * (n - mean_x)), 0)
-
-    @staticmethod
-    def _itss_svg_bars(items, title, target=None):
-        """A bar chart as inline SVG (drawn on the server, no JavaScript)."""
-        width, height, left, bottom = 520, 180, 36, 40
-        top = 24
-        values = [value for _label, value in items] or [0]
-        peak = max(max(values), target or 0, 1)
-        slot = (width - left - 10) / max(len(items), 1)
-        parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">',
-            f'<text x="{left}" y="14" font-size="12" font-weight="bold">{Markup.escape(title)}</text>',
-            f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" '
-            f'y2="{height - bottom}" stroke="#888"/>',
-        ]
-        usable = height - bottom - top
-        for index, (label, value) in enumerate(items):
-            bar = usable * value / peak
-            x = left + index * slot + slot * 0.15
-            y = height - bottom - bar
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar:.1f}" '
-                f'fill="#4c78a8"/>'
-                f'<text x="{x + slot * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle">{value}</text>'
-            )
-            # a label too long for one line ("05/05/2026 - 06/04/2026") goes on two;
-            # cut before escaping, so that no entity is cut in half
-            lines = str(label).split(" - ", 1) if len(str(label)) > 14 else [str(label)]
-            for row, line in enumerate(lines):
-                parts.append(
-                    f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 14 + 12 * row}" '
-                    f'text-anchor="middle">{Markup.escape(line[:14])}</text>'
-                )
-        if target is not None:
-            y = height - bottom - usable * target / peak
-            parts.append(
-                f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" '
-                f'stroke="#d62728" stroke-dasharray="4 3"/>'
-            )
-        parts.append("</svg>")
-        return Markup("".join(parts))
-
     def _itss_xlsx(self):
         data = self._itss_data()
-        labels = self._itss_labels()
-        buffer = io.BytesIO()
-        book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        bold = book.add_format({"bold": True})
-        sheet = book.add_worksheet(self.env._("Summary"))
-        sheet.write(0, 0, self._itss_file_name(), bold)
-        sheet.write(1, 0, data["customer"].display_name or self.env._("All customers"))
-        row = 3
-        sheet.write(row, 0, self.env._("Figure"), bold)
-        sheet.write(row, 1, data["current"]["label"], bold)
-        sheet.write(row, 2, data["previous"]["label"], bold)
-        for key, label in labels:
-            row += 1
-            sheet.write(row, 0, label)
-            for col, period in ((1, data["current"]), (2, data["previous"])):
-                value = period[key]
-                sheet.write(row, col, round(value, 2) if isinstance(value, float) else value)
-        row += 2
-        sheet.write(row, 0, self.env._("Forecast of tickets next period"), bold)
-        sheet.write(row, 1, data["forecast"])
-        sheet.write(row + 1, 0, data["forecast_method"])
-        for name, title in (
-            ("team", self.env._("By team")),
-            ("category", self.env._("By category")),
-            ("priority", self.env._("By priority")),
-        ):
-            ws = book.add_worksheet(title[:31])
-            for col, head in enumerate(
-                (title, self.env._("Number Logged"), self.env._("Resolved"),
-                 self.env._("First-contact resolution (%)"), self.env._("On-time resolution (%)"))
-            ):
-                ws.write(0, col, head, bold)
-            for r, line in enumerate(data["breakdowns"][name], start=1):
-                ws.write(r, 0, str(line["label"]))
-                ws.write(r, 1, line["logged"])
-                ws.write(r, 2, line["resolved"])
-                ws.write(r, 3, round(line["fcr_rate"], 2) if line["fcr_rate"] is not None else "")
-                ws.write(r, 4, round(line["ontime_rate"], 2) if line["ontime_rate"] is not None else "")
-        book.close()
-        return buffer.getvalue()
+        _ = self.env._
+        texts = {
+            "title": self._itss_file_name(),
+            "customer": data["customer"].display_name or _("All customers"),
+            "summary": _("Summary"),
+            "figure": _("Figure"),
+            "forecast": _("Forecast of tickets next period"),
+            "sections": [
+                ("team", _("By team")),
+                ("category", _("By category")),
+                ("priority", _("By priority")),
+            ],
+            "columns": (
+                _("Number Logged"),
+                _("Resolved"),
+                _("First-contact resolution (%)"),
+                _("On-time resolution (%)"),
+            ),
+        }
+        return service_report_xlsx(data, self._itss_labels(), texts)
 
     def _itss_labels(self):
         """(key, label) of the figures, in report order."""
