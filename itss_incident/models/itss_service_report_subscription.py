@@ -83,20 +83,21 @@ class ItssServiceReportSubscription(models.Model):
 
     def _itss_send(self, period_start):
         self.ensure_one()
-        wizard = self.env["itss.service.report"].create(
+        date_to = period_start + relativedelta(months=1, days=-1)
+        Data = self.env["itss.service.report.data"].with_context(lang=self.lang)
+        pdf = Data._itss_pdf(
             {
                 "company_id": self.company_id.id,
                 "partner_id": self.partner_id.id,
                 "period": "month",
                 "date_from": period_start,
-                "date_to": period_start + relativedelta(months=1, days=-1),
+                "date_to": date_to,
                 "lang": self.lang,
             }
         )
-        pdf = wizard._itss_attachment_pdf()
         attachment = self.env["ir.attachment"].create(
             {
-                "name": wizard.with_context(lang=self.lang)._itss_file_name() + ".pdf",
+                "name": Data._itss_file_name(period_start, date_to) + ".pdf",
                 "datas": base64.b64encode(pdf),
                 "res_model": self._name,
                 "res_id": self.id,

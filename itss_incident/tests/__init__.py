@@ -17,6 +17,7 @@ from . import test_role_flows
 from . import test_demo_data
 from . import test_dialogs
 from . import test_report_pdf
+from . import test_report_tools
 from . import test_records
 from . import test_zh_cn
 from . import test_translations

@@ -7,6 +7,8 @@ from openpyxl import load_workbook
 
 from odoo.tools import mute_logger
 
+from odoo.addons.itss_incident.tools import linear_forecast
+
 from .common import ItssCase
 
 
@@ -100,17 +102,77 @@ class TestReports(ItssCase):
     def test_breakdown_trend_and_forecast(self):
         wizard = self._wizard(partner_id=self.cust_a.id, period="month")
         wizard.write({"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)})
-        data = wizard._itss_data()
+        data = self.env["itss.service.report.data"]._itss_values(**wizard._itss_report_params())
         self.assertEqual(data["current"]["logged"], 4)
         self.assertEqual(data["previous"]["logged"], 1, "t4 was logged in October")
         self.assertEqual(len(data["history"]), 7)
         by_priority = {row["label"]: row for row in data["breakdowns"]["priority"]}
         self.assertEqual(by_priority["P3 - Medium"]["logged"], 4)
         self.assertEqual(by_priority["P3 - Medium"]["resolved"], 3)
-        self.assertEqual(self.env["itss.service.report"]._itss_forecast([1, 2, 3]), 4)
-        self.assertEqual(self.env["itss.service.report"]._itss_forecast([5, 3, 1]), 0)
+        self.assertEqual(linear_forecast([1, 2, 3]), 4)
+        self.assertEqual(linear_forecast([5, 3, 1]), 0)
         self.assertIn("<svg", data["chart_weekly"])
         self.assertIn("<rect", data["chart_priority"])
+
+    def test_figures_without_a_wizard(self):
+        """The incident manager's figures of a period come from the engine, given plain
+        values: no wizard record is made; more filters (a team) narrow them."""
+        wizards = self.env["itss.service.report"].search_count([])
+        Data = self.env["itss.service.report.data"].with_user(self.manager)
+        values = Data._itss_values(
+            date(2026, 11, 1), date(2026, 11, 30), partner_id=self.cust_a.id, period="month",
+            lang="en_US",
+        )
+        self.assertEqual(values["company"], self.env.company)
+        self.assertEqual(values["customer"], self.cust_a)
+        self.assertEqual(values["current"]["label"], "Nov 2026")
+        self.assertEqual(values["current"]["logged"], 4)
+        self.assertEqual(values["current"]["resolved"], 3)
+        self.assertEqual(values["previous"]["label"], "Oct 2026")
+        self.assertEqual(values["previous"]["logged"], 1, "t4 was logged in October")
+        self.assertEqual(values["history"][0]["label"], "May 2026")
+        by_team = {row["label"]: row["logged"] for row in values["breakdowns"]["team"]}
+        self.assertEqual(by_team, {self.team_l1.display_name: 4})
+        self.assertEqual(values["forecast"], 1, "May to October: one ticket, in October")
+        self.assertIn("<rect", values["chart_sla"])
+        other_team = Data._itss_values(
+            "2026-11-01", "2026-11-30", partner_id=self.cust_a.id, period="month",
+            domain=[("team_id", "=", self.team_l2.id)], charts=False,
+        )
+        self.assertEqual(other_team["current"]["logged"], 0)
+        self.assertFalse(other_team["chart_weekly"], "no chart asked for")
+        # every customer: t6 is customer B's
+        everyone = Data._itss_values(date(2026, 11, 1), date(2026, 11, 30), period="month")
+        self.assertEqual(everyone["current"]["logged"] - values["current"]["logged"], 1)
+        self.assertEqual(self.env["itss.service.report"].search_count([]), wizards)
+
+    def test_report_from_plain_values(self):
+        """The QWeb report takes its figures from the engine, for a wizard or for
+        plain values (as the monthly sending gives them), in the report's language."""
+        report = self.env.ref("itss_incident.action_report_itss_service")
+        params = {"partner_id": self.cust_a.id, "period": "month", "date_from": "2026-11-01",
+                  "date_to": "2026-11-30", "lang": "zh_CN"}
+        wizards = self.env["itss.service.report"].search_count([])
+        html, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(report, [], data={"itss_params": params})
+        )
+        html = html.decode()
+        self.assertIn("服务报告", html)
+        self.assertIn("Report Customer A", html)
+        self.assertIn("每周登记事件单数", html, "the charts' titles are translated")
+        self.assertIn("<svg", html)
+        self.assertEqual(self.env["itss.service.report"].search_count([]), wizards)
+        # the XLSX speaks the language of who exports it
+        Data = self.env["itss.service.report.data"].with_user(self.manager)
+        chinese = Data.with_context(lang="zh_CN")
+        book = load_workbook(io.BytesIO(chinese._itss_xlsx(chinese._itss_values(**params))))
+        self.assertEqual(book.sheetnames, ["汇总", "按支持组", "按分类", "按优先级"])
+        self.assertEqual(book.worksheets[0]["A1"].value, "服务报告 2026-11-01 - 2026-11-30")
+        self.assertEqual(book.worksheets[0]["A5"].value, "登记事件单数")
+        self.assertEqual(book.worksheets[0]["B5"].value, 4)
+        self.assertEqual(book.worksheets[1]["B1"].value, "登记数")
 
     def test_kpi_colours_against_targets(self):
         wizard = self._wizard(partner_id=self.cust_a.id)
@@ -142,7 +204,9 @@ class TestReports(ItssCase):
 
     def test_xlsx(self):
         wizard = self._wizard(partner_id=self.cust_a.id)
-        book = load_workbook(io.BytesIO(wizard._itss_xlsx()))
+        Data = self.env["itss.service.report.data"]
+        content = Data._itss_xlsx(Data._itss_values(**wizard._itss_report_params()))
+        book = load_workbook(io.BytesIO(content))
         sheet = book.worksheets[0]
         values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=5) if row[0].value}
         self.assertEqual(values["Tickets logged"], 4)
@@ -176,6 +240,26 @@ class TestReports(ItssCase):
             subscription._cron_itss_send_service_reports()
         self.assertEqual(len(sent()), 2)
         self.assertEqual(subscription.last_period_start, date(2026, 12, 1))
+
+    def test_monthly_sending_makes_no_wizard(self):
+        """The scheduled action sends the PDF of the engine's figures: no wizard."""
+        recipient = self.env["res.partner"].create({"name": "CFO", "email": "cfo@example.com"})
+        self.env["itss.service.report.subscription"].search([]).active = False
+        subscription = self.env["itss.service.report.subscription"].create(
+            {"name": "All customers monthly", "recipient_ids": [(6, 0, recipient.ids)],
+             "lang": "en_US"}
+        )
+        wizards = self.env["itss.service.report"].search_count([])
+        with freeze_time("2026-12-01 02:00:00"):
+            subscription._cron_itss_send_service_reports()
+        self.assertEqual(self.env["itss.service.report"].search_count([]), wizards)
+        mail = self.env["mail.mail"].search([("recipient_ids", "in", recipient.ids)])
+        self.assertEqual(mail.attachment_ids.name, "Service report 2026-11-01 - 2026-11-30.pdf")
+        # in tests, reports render as HTML: November against October
+        content = mail.attachment_ids.raw.decode()
+        self.assertIn("Service Report", content)
+        self.assertIn("Nov 2026", content)
+        self.assertIn("Oct 2026", content)
 
     @mute_logger("odoo.addons.itss_incident.tools.cron_batch")
     def test_a_failing_subscription_does_not_starve_the_others(self):
