@@ -50,3 +50,19 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if _odoo_runner_collects(item)]
+
+
+def pytest_collection_finish(session):
+    """Read every addon's manifest once, before any test server thread runs.
+
+    Python 3.11 before 3.11.8 may raise "SystemError: AST constructor recursion depth
+    mismatch" when two threads parse Python source at once (python/cpython#106905):
+    the HTTP threads of a PDF or tour test reading manifests together did, now and
+    then. Odoo caches each manifest after its first read.
+    """
+    try:
+        from odoo.modules.module import get_manifest, get_modules
+    except ImportError:
+        return
+    for name in get_modules():
+        get_manifest(name)
