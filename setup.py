@@ -30,7 +30,9 @@ for addon in ADDONS:
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         rel = os.path.relpath(folder, os.path.join(ROOT, addon))
         if "__init__.py" in files:
-            name = "odoo.addons." + addon + ("" if rel == "." else "." + rel.replace(os.sep, "."))
+            name = f"odoo.addons.{addon}"
+            if rel != ".":
+                name += "." + rel.replace(os.sep, ".")
             packages.append(name)
             package_dir[name] = os.path.join(addon, rel) if rel != "." else addon
         data += [
@@ -58,7 +60,7 @@ setup(
         *sorted(python_deps),
     ],
     extras_require={
-        # the optional knowledge bridge (itss_incident_knowledge) needs OCA document_page
+        # the optional bridge itss_incident_knowledge needs OCA document_page
         "knowledge": ["odoo-addon-document_page>=18.0,<18.1dev"],
     },
     zip_safe=False,

@@ -78,7 +78,12 @@ class TestItssFlowLifecycle(TransactionCase):
         self.assertEqual(ticket.itss_state, "closed")
         self.env.cr.precommit.run()  # tracking is written before commit
         tracked = ticket.sudo().message_ids.tracking_value_ids.field_id.mapped("name")
-        for field in ("stage_id", "itss_priority", "itss_impact", "itss_closure_code_id"):
+        for field in (
+            "stage_id",
+            "itss_priority",
+            "itss_impact",
+            "itss_closure_code_id",
+        ):
             self.assertIn(field, tracked)
 
     def test_chinese_names(self):

@@ -27,7 +27,9 @@ def test_wheel_contains_both_addons(tmp_path):
         cwd=tmp_path,
     )
     (wheel,) = tmp_path.glob("*.whl")
-    manifest = ast.literal_eval((ROOT / "itss_incident" / "__manifest__.py").read_text())
+    manifest = ast.literal_eval(
+        (ROOT / "itss_incident" / "__manifest__.py").read_text()
+    )
     assert manifest["version"] in wheel.name
     names = set(zipfile.ZipFile(wheel).namelist())
     for addon in ("itss_incident", "itss_incident_major", "itss_incident_knowledge"):

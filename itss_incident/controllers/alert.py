@@ -7,7 +7,6 @@ from odoo import http
 from odoo.exceptions import UserError
 from odoo.http import request
 
-
 MAX_PAYLOAD_BYTES = 1024 * 1024
 
 

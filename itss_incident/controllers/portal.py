@@ -85,7 +85,9 @@ class ItssCustomerPortal(CustomerPortalHelpdesk):
         states = PORTAL_STATE_FILTERS.get(filterby)
         if states:
             request.update_context(itss_portal_states=states)
-        response = super().portal_my_tickets(filterby=None if states else filterby, **kw)
+        response = super().portal_my_tickets(
+            filterby=None if states else filterby, **kw
+        )
         qcontext = getattr(response, "qcontext", None)
         if qcontext is not None and "searchbar_filters" in qcontext:
             labels = {
@@ -150,19 +152,27 @@ class ItssCustomerPortal(CustomerPortalHelpdesk):
         and comes back to the ticket. Tickets of teams without a tier keep
         helpdesk_mgmt's redirect."""
         try:
-            self._document_check_access("helpdesk.ticket", ticket_id, access_token=access_token)
+            self._document_check_access(
+                "helpdesk.ticket", ticket_id, access_token=access_token
+            )
         except (AccessError, MissingError):
             # sudo after the refused check, only to tell a plain helpdesk ticket (its
             # own answer) from an ITSS ticket or none; nothing of it is shown
-            ticket_sudo = request.env["helpdesk.ticket"].sudo().browse(ticket_id).exists()
+            ticket_sudo = (
+                request.env["helpdesk.ticket"].sudo().browse(ticket_id).exists()
+            )
             if ticket_sudo and not ticket_sudo.team_id.itss_tier:
-                return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
+                return super().portal_my_ticket(
+                    ticket_id, access_token=access_token, **kw
+                )
             if request.env.user._is_public() and not access_token:
                 return request.redirect(
                     "/web/login?redirect=" + quote(f"/my/ticket/{ticket_id}", safe="")
                 )
             return request.render(
-                "itss_incident.portal_ticket_not_found", {"page_name": "ticket"}, status=404
+                "itss_incident.portal_ticket_not_found",
+                {"page_name": "ticket"},
+                status=404,
             )
         return super().portal_my_ticket(ticket_id, access_token=access_token, **kw)
 
@@ -170,15 +180,15 @@ class ItssCustomerPortal(CustomerPortalHelpdesk):
         values = super()._ticket_get_page_view_values(ticket, access_token, **kwargs)
         if ticket.team_id.itss_tier:
             values["closed_stages"] = request.env["helpdesk.ticket.stage"]
-        # the thank-you after the customer confirmed the resolution (portal_itss_confirm)
+        # the thank-you after the customer confirmed the resolution
+        # (portal_itss_confirm)
         values["itss_thanks"] = (
             kwargs.get("itss_confirmed") == "1"
             and ticket.itss_state == "closed"
             and ticket.itss_close_origin == "customer"
         )
-        values["itss_satisfaction"] = ticket._fields["itss_satisfaction"]._description_selection(
-            request.env
-        )
+        satisfaction = ticket._fields["itss_satisfaction"]
+        values["itss_satisfaction"] = satisfaction._description_selection(request.env)
         return values
 
     def _itss_ticket(self, ticket_id, access_token):
@@ -197,15 +207,20 @@ class ItssCustomerPortal(CustomerPortalHelpdesk):
         website=True,
         csrf=True,
     )
-    def portal_itss_confirm(self, ticket_id, access_token=None, satisfaction=None, comment=None, **kw):
+    def portal_itss_confirm(
+        self, ticket_id, access_token=None, satisfaction=None, comment=None, **kw
+    ):
         ticket_sudo = self._itss_ticket(ticket_id, access_token)
         try:
             ticket_sudo.action_itss_confirm_resolution(
-                satisfaction=satisfaction or None, comment=(comment or "").strip() or None
+                satisfaction=satisfaction or None,
+                comment=(comment or "").strip() or None,
             )
         except UserError as error:
             raise werkzeug.exceptions.BadRequest(str(error)) from error
-        return request.redirect(ticket_sudo.get_portal_url(query_string="&itss_confirmed=1"))
+        return request.redirect(
+            ticket_sudo.get_portal_url(query_string="&itss_confirmed=1")
+        )
 
     @http.route(
         "/my/ticket/<int:ticket_id>/itss/reject",

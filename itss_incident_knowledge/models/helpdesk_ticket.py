@@ -25,7 +25,10 @@ class HelpdeskTicket(models.Model):
     @api.depends("category_id")
     def _compute_itss_suggested_page_ids(self):
         pages = self.env["document.page"].search(
-            [("itss_category_id", "in", self.category_id.ids), ("type", "=", "content")],
+            [
+                ("itss_category_id", "in", self.category_id.ids),
+                ("type", "=", "content"),
+            ],
             order="write_date desc",
         )
         for ticket in self:
@@ -41,9 +44,15 @@ class HelpdeskTicket(models.Model):
         category, linked to the ticket; opens it."""
         self.ensure_one()
         if self.itss_state not in ("resolved", "closed"):
-            raise UserError(self.env._("Only a resolved ticket's solution is published."))
+            raise UserError(
+                self.env._("Only a resolved ticket's solution is published.")
+            )
         if is_html_empty(self.itss_solution):
-            raise UserError(self.env._("Ticket %(ticket)s has no solution to publish.", ticket=self.number))
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s has no solution to publish.", ticket=self.number
+                )
+            )
         page = self.itss_knowledge_page_id
         if not page:
             content = (
@@ -63,7 +72,9 @@ class HelpdeskTicket(models.Model):
             )
             self.itss_knowledge_page_id = page
             self.message_post(
-                body=self.env._("Solution published to the knowledge base: %(page)s", page=page.name),
+                body=self.env._(
+                    "Solution published to the knowledge base: %(page)s", page=page.name
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return {

@@ -8,10 +8,16 @@ class TestKnowledge(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.engineer = new_test_user(
-            cls.env, login="kb_engineer", groups="base.group_user,itss_incident.group_itss_engineer"
+            cls.env,
+            login="kb_engineer",
+            groups="base.group_user,itss_incident.group_itss_engineer",
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "KB team", "itss_tier": "1", "user_ids": [(6, 0, cls.engineer.ids)]}
+            {
+                "name": "KB team",
+                "itss_tier": "1",
+                "user_ids": [(6, 0, cls.engineer.ids)],
+            }
         )
         cls.category = cls.env["helpdesk.ticket.category"].create(
             {"name": "KB printers", "itss_team_id": cls.team.id}
@@ -26,9 +32,13 @@ class TestKnowledge(TransactionCase):
                 "description": "<p>Paper jams on every job</p>",
                 "category_id": self.category.id,
                 "user_id": False,
-                "stage_id": self.env.ref(f"itss_incident.helpdesk_ticket_stage_itss_{state}").id,
+                "stage_id": self.env.ref(
+                    f"itss_incident.helpdesk_ticket_stage_itss_{state}"
+                ).id,
                 "itss_solution": "<p>Replace the pick-up roller</p>",
-                "itss_closure_code_id": self.env.ref("itss_incident.closure_code_resolved").id,
+                "itss_closure_code_id": self.env.ref(
+                    "itss_incident.closure_code_resolved"
+                ).id,
                 "itss_recovery_date": now,
                 "itss_satisfaction": "5",
             }
@@ -46,7 +56,11 @@ class TestKnowledge(TransactionCase):
         self.assertEqual(ticket.action_itss_publish_solution()["res_id"], page.id)
         # a new ticket of the category gets it suggested
         new = self.env["helpdesk.ticket"].create(
-            {"name": "Jam again", "description": "<p>x</p>", "category_id": self.category.id}
+            {
+                "name": "Jam again",
+                "description": "<p>x</p>",
+                "category_id": self.category.id,
+            }
         )
         self.assertIn(page, new.itss_suggested_page_ids)
         other = self.env["helpdesk.ticket"].create(

@@ -7,7 +7,8 @@ depend on the rows), and, for ITSS, the escalation cron with 1k / 10k / 100k ope
 tickets of which 1 % are due. Figures are wall-clock on this machine: compare the
 two columns of one run, not runs on different machines.
 
-    python3 tests/benchmarks/bench_itss.py ODOO_CONF PLAIN_DB ITSS_DB [--sizes 1000,10000,100000]
+    python3 tests/benchmarks/bench_itss.py ODOO_CONF PLAIN_DB ITSS_DB
+        [--sizes 1000,10000,100000] [--report-rows 1000000]
 """
 
 import argparse
@@ -36,13 +37,21 @@ class Meter:
 def setup_team(env, itss):
     users = env["res.users"].create(
         [
-            {"login": f"bench_{role}", "name": f"Bench {role}", "email": f"{role}@example.com"}
+            {
+                "login": f"bench_{role}",
+                "name": f"Bench {role}",
+                "email": f"{role}@example.com",
+            }
             for role in ("agent", "pm", "director", "leader")
         ]
     )
     for user in users:
         user.partner_id.mobile = "+86 138 0000 0000"
-    vals = {"name": "Bench team", "user_ids": [(6, 0, users[:1].ids)], "user_id": users[0].id}
+    vals = {
+        "name": "Bench team",
+        "user_ids": [(6, 0, users[:1].ids)],
+        "user_id": users[0].id,
+    }
     if itss:
         vals.update(
             {
@@ -93,7 +102,9 @@ def bench_db(registry, itss, sizes, report_rows=0):
         res["create_100_queries"] = m.queries / 200
         tickets = Ticket.search([("team_id", "=", team.id)], limit=100)
         stages = team._get_applicable_stages()
-        target = stages.filtered(lambda s: s.itss_state == "assigned") if itss else stages[1]
+        target = (
+            stages.filtered(lambda s: s.itss_state == "assigned") if itss else stages[1]
+        )
         env.invalidate_all()
         with Meter(cr) as m:
             for ticket in tickets:
@@ -101,7 +112,9 @@ def bench_db(registry, itss, sizes, report_rows=0):
                 env.flush_all()
         res["stage_queries"] = m.queries / len(tickets)
         res["stage_ms"] = m.seconds * 1000 / len(tickets)
-        fields_in_view = Ticket.get_views([(False, "list")])["models"]["helpdesk.ticket"]["fields"]
+        fields_in_view = Ticket.get_views([(False, "list")])["models"][
+            "helpdesk.ticket"
+        ]["fields"]
         spec = {name: {} for name in fields_in_view}
         for limit in (80, 20):
             env.invalidate_all()
@@ -192,7 +205,9 @@ def bench_alerts(env, team, n=200):
     """Alert intake through the model (the endpoint's work after the token check):
     new alerts, and repeats of an open one."""
     cr = env.cr
-    source = env["itss.alert.source"].create({"name": "Bench alerts", "team_id": team.id})
+    source = env["itss.alert.source"].create(
+        {"name": "Bench alerts", "team_id": team.id}
+    )
 
     def payload(fingerprint):
         return {
@@ -201,8 +216,12 @@ def bench_alerts(env, team, n=200):
             "alerts": [
                 {
                     "status": "firing",
-                    "labels": {"alertname": "Bench", "instance": fingerprint, "severity": "warning",
-                               **{f"label{i}": str(i) for i in range(20)}},
+                    "labels": {
+                        "alertname": "Bench",
+                        "instance": fingerprint,
+                        "severity": "warning",
+                        **{f"label{i}": str(i) for i in range(20)},
+                    },
                     "annotations": {"summary": "bench"},
                     "startsAt": "2026-11-20T08:00:00Z",
                     "fingerprint": fingerprint,
@@ -243,14 +262,18 @@ def bench_report(env, team, user, rows):
     start = time.perf_counter()
     cr.execute(
         f"""
-        INSERT INTO helpdesk_ticket ({cols}, number, itss_logged_date, itss_resolved_date,
+        INSERT INTO helpdesk_ticket ({cols}, number,
+                                     itss_logged_date, itss_resolved_date,
                                      itss_first_response_date, itss_escalation_count,
                                      itss_resolve_breached)
         SELECT {cols}, 'R' || g,
-               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day' + (g %% 600) * INTERVAL '1 minute',
-               CASE WHEN g %% 10 < 9 THEN TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
-                    + INTERVAL '5 hours' END,
-               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day' + INTERVAL '20 minutes',
+               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
+                   + (g %% 600) * INTERVAL '1 minute',
+               CASE WHEN g %% 10 < 9
+                    THEN TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
+                         + INTERVAL '5 hours' END,
+               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
+                   + INTERVAL '20 minutes',
                (g %% 7 = 0)::int, (g %% 20 = 0)
           FROM helpdesk_ticket, generate_series(1, %s) g WHERE id = %s
         """,
@@ -258,15 +281,18 @@ def bench_report(env, team, user, rows):
     )
     cr.execute("ANALYZE helpdesk_ticket")
     generated = time.perf_counter() - start
-    wizard = env["itss.service.report"].create(
-        {"period": "month", "lang": "en_US"}
-    )
+    wizard = env["itss.service.report"].create({"period": "month", "lang": "en_US"})
     wizard.write({"date_from": "2026-11-01", "date_to": "2026-11-30"})
     report = env.ref("itss_incident.action_report_itss_service")
     with Meter(cr) as m:
         html, _kind = env["ir.actions.report"]._render_qweb_html(report, wizard.ids)
-    return {"rows": rows, "generated_s": generated, "render_s": m.seconds,
-            "queries": m.queries, "html_kb": len(html) / 1024}
+    return {
+        "rows": rows,
+        "generated_s": generated,
+        "render_s": m.seconds,
+        "queries": m.queries,
+        "html_kb": len(html) / 1024,
+    }
 
 
 def main():
@@ -280,7 +306,9 @@ def main():
     config.parse_config(["-c", args.conf])
     sizes = [int(s) for s in args.sizes.split(",")]
     plain = bench_db(odoo.modules.registry.Registry(args.plain_db), False, sizes)
-    itss = bench_db(odoo.modules.registry.Registry(args.itss_db), True, sizes, args.report_rows)
+    itss = bench_db(
+        odoo.modules.registry.Registry(args.itss_db), True, sizes, args.report_rows
+    )
     rows = [
         ("create, batch 1: tickets/s", "create_1_rate", "{:.0f}"),
         ("create, batch 1: queries/ticket", "create_1_queries", "{:.1f}"),
@@ -296,11 +324,14 @@ def main():
     print(f"{'':38} {'helpdesk_mgmt':>14} {'+ itss':>10} {'ratio':>7}")
     for label, key, fmt in rows:
         ratio = itss[key] / plain[key] if plain[key] else float("nan")
-        print(f"{label:38} {fmt.format(plain[key]):>14} {fmt.format(itss[key]):>10} {ratio:>7.2f}")
+        before, after = fmt.format(plain[key]), fmt.format(itss[key])
+        print(f"{label:38} {before:>14} {after:>10} {ratio:>7.2f}")
     print()
     print("escalation cron (ITSS only), 1 % of open tickets due:")
-    print(f"{'open':>8} {'due':>6} {'idle queries':>13} {'idle ms':>8} "
-          f"{'due: s':>8} {'queries/due ticket':>19}")
+    print(
+        f"{'open':>8} {'due':>6} {'idle queries':>13} {'idle ms':>8} "
+        f"{'due: s':>8} {'queries/due ticket':>19}"
+    )
     for row in itss["cron"]:
         print(
             f"{row['open']:>8} {row['due']:>6} {row['idle_queries']:>13} "
@@ -308,21 +339,29 @@ def main():
             f"{row['due_queries_per_ticket']:>19.1f}"
         )
 
-
     alerts = itss["alerts"]
     print()
     print("alert intake (ITSS only, 23 labels per alert):")
-    print(f"  new alert (a ticket each):   {alerts['new_rate']:8.0f} /s  {alerts['new_queries']:6.1f} queries")
-    print(f"  repeat of an open alert:     {alerts['dedup_rate']:8.0f} /s  {alerts['dedup_queries']:6.1f} queries")
-    print(f"  ticket by the ORM (batch 1): {itss['create_1_rate']:8.0f} /s  "
-          f"{itss['create_1_queries']:6.1f} queries")
+    print(
+        f"  new alert (a ticket each):   {alerts['new_rate']:8.0f} /s  "
+        f"{alerts['new_queries']:6.1f} queries"
+    )
+    print(
+        f"  repeat of an open alert:     {alerts['dedup_rate']:8.0f} /s  "
+        f"{alerts['dedup_queries']:6.1f} queries"
+    )
+    print(
+        f"  ticket by the ORM (batch 1): {itss['create_1_rate']:8.0f} /s  "
+        f"{itss['create_1_queries']:6.1f} queries"
+    )
     if itss.get("report"):
         rep = itss["report"]
         print()
         print(
             f"service report of one month over {rep['rows']} tickets: rendered in "
             f"{rep['render_s']:.2f} s with {rep['queries']} queries "
-            f"({rep['html_kb']:.0f} kB of HTML; tickets generated in SQL in {rep['generated_s']:.0f} s)"
+            f"({rep['html_kb']:.0f} kB of HTML; "
+            f"tickets generated in SQL in {rep['generated_s']:.0f} s)"
         )
 
 
