@@ -31,7 +31,11 @@ def pytest_terminal_summary(terminalreporter):
     if _skipped:
         terminalreporter.section("skipped tests fail this run", red=True)
         for report in _skipped:
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+            reason = (
+                report.longrepr[2]
+                if isinstance(report.longrepr, tuple)
+                else report.longrepr
+            )
             terminalreporter.write_line(f"{report.nodeid}: {reason}")
 
 

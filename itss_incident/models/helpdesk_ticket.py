@@ -240,9 +240,10 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             company = ticket.company_id or self.env.company
             priority = matrix.get((company.id, ticket.itss_impact, ticket.itss_urgency))
-            valid = (
-                ticket.itss_impact in dict(IMPACT_SELECTION)
-                and ticket.itss_urgency in dict(URGENCY_SELECTION)
+            valid = ticket.itss_impact in dict(
+                IMPACT_SELECTION
+            ) and ticket.itss_urgency in dict(
+                URGENCY_SELECTION
             )  # else the ORM refuses the value itself
             if not priority and valid and ticket.team_id.itss_tier:
                 raise UserError(
@@ -285,9 +286,15 @@ class HelpdeskTicket(models.Model):
                 team = categories.browse(vals["category_id"])._itss_get_team()
                 if team:
                     vals["team_id"] = team.id
-            if not vals.get("team_id") and vals.get("channel_id") in customer_channels.ids:
+            if (
+                not vals.get("team_id")
+                and vals.get("channel_id") in customer_channels.ids
+            ):
                 # the portal's Web channel, the mail gateway's Email channel
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
                 if company.itss_default_team_id:
                     vals["team_id"] = company.itss_default_team_id.id
             stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
@@ -302,12 +309,17 @@ class HelpdeskTicket(models.Model):
             if vals.get("team_id") and "itss_dispatch_date" not in vals:
                 vals["itss_dispatch_date"] = fields.Datetime.now()
             if team.itss_tier:
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                company = (
+                    self.env["res.company"].browse(vals.get("company_id"))
+                    or self.env.company
+                )
                 vals.update(self._itss_logging_vals(vals, team, company))
         tickets = super().create(vals_list)
         # a team that helpdesk_mgmt gave by its own defaults (the auto-assigned user's
         # team): dispatched now too
-        undated = tickets.filtered(lambda t: t.team_id.itss_tier and not t.itss_dispatch_date)
+        undated = tickets.filtered(
+            lambda t: t.team_id.itss_tier and not t.itss_dispatch_date
+        )
         if undated:
             undated._itss_set_facts({"itss_dispatch_date": fields.Datetime.now()})
         return tickets
@@ -323,10 +335,14 @@ class HelpdeskTicket(models.Model):
         """The channels customers use themselves: their tickets without a team go to
         the company's default ITSS team."""
         return (
-            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False)
+            self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False
+            )
             or self.env["helpdesk.ticket.channel"]
         ) | (
-            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False)
+            self.env.ref(
+                "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
+            )
             or self.env["helpdesk.ticket.channel"]
         )
 
@@ -351,7 +367,10 @@ class HelpdeskTicket(models.Model):
         forbidden = ITSS_FACT_FIELDS & set(names)
         if forbidden:
             labels = ", ".join(
-                sorted(self._fields[name].get_description(self.env)["string"] for name in forbidden)
+                sorted(
+                    self._fields[name].get_description(self.env)["string"]
+                    for name in forbidden
+                )
             )
             raise AccessError(
                 self.env._(

@@ -20,7 +20,9 @@ class HelpdeskTicket(models.Model):
         for ticket in self.filtered(lambda t: not t.user_id):
             ticket.user_id = self.env.user
         self._itss_move_to("in_progress")
-        return self._itss_toast(self.env._("Ticket %(ticket)s is accepted: in progress."))
+        return self._itss_toast(
+            self.env._("Ticket %(ticket)s is accepted: in progress.")
+        )
 
     def action_itss_pend(self):
         """Put the ticket on hold; the wait code must be set (挂起)."""
@@ -40,7 +42,9 @@ class HelpdeskTicket(models.Model):
     def _itss_toast(self, message):
         """The notification a header button returns (``message`` names the ticket as
         %(ticket)s); the form reloads."""
-        return toast(message % {"ticket": ", ".join(self.mapped("number"))}, close_dialog=False)
+        return toast(
+            message % {"ticket": ", ".join(self.mapped("number"))}, close_dialog=False
+        )
 
     def _itss_dialog(self, model, title, states):
         """The dialog ``model`` of one ticket in one of ``states``."""
@@ -66,17 +70,23 @@ class HelpdeskTicket(models.Model):
     def action_itss_dispatch_dialog(self):
         """The Dispatch dialog: team and engineer, prefilled from the category."""
         return self._itss_dialog(
-            "itss.ticket.dispatch", self.env._("Dispatch"), ("new", "assigned", "in_progress")
+            "itss.ticket.dispatch",
+            self.env._("Dispatch"),
+            ("new", "assigned", "in_progress"),
         )
 
     def action_itss_hold_dialog(self):
         """The Put on Hold dialog: wait code, until when, note."""
-        return self._itss_dialog("itss.ticket.hold", self.env._("Put on Hold"), ("in_progress",))
+        return self._itss_dialog(
+            "itss.ticket.hold", self.env._("Put on Hold"), ("in_progress",)
+        )
 
     def action_itss_resolve_dialog(self):
         """The Resolve dialog: the resolution record."""
         return self._itss_dialog(
-            "itss.ticket.resolve", self.env._("Resolve"), ("new", "assigned", "in_progress", "pending")
+            "itss.ticket.resolve",
+            self.env._("Resolve"),
+            ("new", "assigned", "in_progress", "pending"),
         )
 
     def action_itss_cancel_dialog(self):
@@ -90,13 +100,16 @@ class HelpdeskTicket(models.Model):
     def _itss_dispatch(self, team, user):
         """Dispatch the ticket to ``team`` and ``user`` (either may be empty)."""
         self.ensure_one()
-        self._itss_move_to("assigned", {"team_id": team.id or self.team_id.id, "user_id": user.id})
+        self._itss_move_to(
+            "assigned", {"team_id": team.id or self.team_id.id, "user_id": user.id}
+        )
 
     def _itss_hold(self, wait_code, until=None, note=None):
         """Put the ticket on hold with its wait code, until when, and a note."""
         self.ensure_one()
         self._itss_move_to(
-            "pending", {"itss_wait_code_id": wait_code.id, "itss_pending_until": until or False}
+            "pending",
+            {"itss_wait_code_id": wait_code.id, "itss_pending_until": until or False},
         )
         if note:
             self.message_post(body=note, subtype_xmlid="mail.mt_note")
@@ -112,7 +125,9 @@ class HelpdeskTicket(models.Model):
             "itss_completion_date",
             "itss_fault_vendor_id",
         }
-        self._itss_move_to("resolved", {k: v for k, v in values.items() if k in allowed})
+        self._itss_move_to(
+            "resolved", {k: v for k, v in values.items() if k in allowed}
+        )
 
     def _itss_cancel(self, reason):
         """Cancel the ticket; the reason goes to the chatter as a note."""
@@ -121,7 +136,8 @@ class HelpdeskTicket(models.Model):
             raise UserError(self.env._("Say why the ticket is cancelled."))
         self.action_itss_cancel()
         self.message_post(
-            body=self.env._("Cancelled: %(reason)s", reason=reason), subtype_xmlid="mail.mt_note"
+            body=self.env._("Cancelled: %(reason)s", reason=reason),
+            subtype_xmlid="mail.mt_note",
         )
 
     def action_itss_cancel(self):

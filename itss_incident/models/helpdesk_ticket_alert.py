@@ -1,9 +1,11 @@
 from datetime import timedelta
+
 from markupsafe import Markup
 
 from odoo import fields, models
 
 from .helpdesk_ticket import _ItssCorrection
+
 
 class HelpdeskTicket(models.Model):
     """Monitoring alerts: the ticket's alert facts, repeats, flapping and clearing."""
@@ -18,17 +20,28 @@ class HelpdeskTicket(models.Model):
     )
 
     itss_alert_source_id = fields.Many2one(
-        "itss.alert.source", string="Alert Source", index="btree_not_null", copy=False,
+        "itss.alert.source",
+        string="Alert Source",
+        index="btree_not_null",
+        copy=False,
         readonly=True,
     )
 
-    itss_alert_fingerprint = fields.Char(string="Alert Fingerprint", copy=False, readonly=True)
+    itss_alert_fingerprint = fields.Char(
+        string="Alert Fingerprint", copy=False, readonly=True
+    )
 
-    itss_alert_count = fields.Integer(string="Alert Occurrences", copy=False, readonly=True)
+    itss_alert_count = fields.Integer(
+        string="Alert Occurrences", copy=False, readonly=True
+    )
 
-    itss_alert_first_seen = fields.Datetime(string="Alert First Seen", copy=False, readonly=True)
+    itss_alert_first_seen = fields.Datetime(
+        string="Alert First Seen", copy=False, readonly=True
+    )
 
-    itss_alert_last_seen = fields.Datetime(string="Alert Last Seen", copy=False, readonly=True)
+    itss_alert_last_seen = fields.Datetime(
+        string="Alert Last Seen", copy=False, readonly=True
+    )
 
     itss_alert_ci = fields.Char(string="Configuration Item", copy=False, readonly=True)
 
@@ -67,15 +80,19 @@ class HelpdeskTicket(models.Model):
                 "in_progress"
             )
             self.message_post(
-                body=self.env._("The alert fired again before the quiet period ended: "
-                                "back in progress (flapping)."),
+                body=self.env._(
+                    "The alert fired again before the quiet period ended: "
+                    "back in progress (flapping)."
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         else:
             # a log line, not a notification: repeats must stay cheap
             self._message_log(
-                body=self.env._("The alert fired again (%(count)s times in all).",
-                                count=self.itss_alert_count),
+                body=self.env._(
+                    "The alert fired again (%(count)s times in all).",
+                    count=self.itss_alert_count,
+                ),
             )
 
     def _itss_alert_resolved(self, alert, now):
@@ -103,5 +120,7 @@ class HelpdeskTicket(models.Model):
         if not self.itss_alert_touched:
             close_at = now + timedelta(minutes=self.itss_alert_source_id.quiet_minutes)
             self._itss_set_facts({"itss_auto_close_date": close_at})
-            self.env.ref("itss_incident.ir_cron_itss_auto_close").sudo()._trigger(at=close_at)
+            self.env.ref("itss_incident.ir_cron_itss_auto_close").sudo()._trigger(
+                at=close_at
+            )
         return True

@@ -67,7 +67,9 @@ class HelpdeskTicket(models.Model):
 
     itss_followup_note = fields.Text(string="Follow-up Note", copy=False)
 
-    itss_followup_date = fields.Datetime(string="Followed Up On", copy=False, readonly=True)
+    itss_followup_date = fields.Datetime(
+        string="Followed Up On", copy=False, readonly=True
+    )
 
     itss_auto_close_date = fields.Datetime(
         string="Auto-close On", copy=False, readonly=True, index="btree_not_null"
@@ -168,7 +170,9 @@ class HelpdeskTicket(models.Model):
         )
         if comment:
             reason += Markup("<p>%s</p>") % comment
-        new = self._itss_copy_as_new(reason + (self.description or ""), stage, self.user_id)
+        new = self._itss_copy_as_new(
+            reason + (self.description or ""), stage, self.user_id
+        )
         self._itss_move_to(
             "closed",
             {
@@ -180,7 +184,10 @@ class HelpdeskTicket(models.Model):
             },
         )
         self.message_post(
-            body=self.env._("The customer rejected the resolution: follow-up ticket %(new)s.", new=new.number),
+            body=self.env._(
+                "The customer rejected the resolution: follow-up ticket %(new)s.",
+                new=new.number,
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return new
@@ -215,9 +222,14 @@ class HelpdeskTicket(models.Model):
                 "itss_followup_date": fields.Datetime.now(),
             }
         )
-        labels = dict(self._fields["itss_followup_result"]._description_selection(self.env))
+        labels = dict(
+            self._fields["itss_followup_result"]._description_selection(self.env)
+        )
         self.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("itss_incident.mail_act_itss_followup")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("itss_incident.mail_act_itss_followup")
+            )
         ).action_feedback(feedback=labels[result] + (f": {note}" if note else ""))
         return True
 
@@ -230,14 +242,18 @@ class HelpdeskTicket(models.Model):
         """The Close dialog of the form: closure code, satisfaction, comment."""
         self.ensure_one()
         self._itss_check_resolved()
-        return self._itss_dialog("itss.ticket.close", self.env._("Close Ticket"), ("resolved",))
+        return self._itss_dialog(
+            "itss.ticket.close", self.env._("Close Ticket"), ("resolved",)
+        )
 
     def _itss_close_by_desk(self, values=None):
         """Close resolved tickets for the service desk (origin ``desk``): closure code
         and satisfaction are required (``values`` adds them)."""
         for ticket in self:
             ticket._itss_check_resolved()
-        return self._itss_move_to("closed", dict(values or {}, itss_close_origin="desk"))
+        return self._itss_move_to(
+            "closed", dict(values or {}, itss_close_origin="desk")
+        )
 
     def action_itss_reopen_resolution(self, reason):
         """An incident manager takes back a mistaken resolution (resolved -> in progress)."""
@@ -247,7 +263,9 @@ class HelpdeskTicket(models.Model):
             )
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the resolution is taken back."))
-        self.with_context(itss_correction=_ItssCorrection(reason))._itss_move_to("in_progress")
+        self.with_context(itss_correction=_ItssCorrection(reason))._itss_move_to(
+            "in_progress"
+        )
         for ticket in self:
             ticket.message_post(
                 body=self.env._("Resolution taken back: %(reason)s", reason=reason),
@@ -330,7 +348,10 @@ class HelpdeskTicket(models.Model):
         team's leader, else the incident manager, else the assignee."""
         team = self._itss_desk_team()
         return (
-            self.itss_owner_id or team.user_id or team.itss_incident_manager_id or self.user_id
+            self.itss_owner_id
+            or team.user_id
+            or team.itss_incident_manager_id
+            or self.user_id
         )[:1]
 
     def _itss_schedule_followup(self):
@@ -367,7 +388,9 @@ class HelpdeskTicket(models.Model):
                 ticket_facts["itss_reminder_date"] = False
         super()._itss_on_state_change(before, facts, now)
         closed = self.filtered(
-            lambda t: t.itss_state == "closed" and before[t.id].state not in (False, "closed")
+            lambda t: (
+                t.itss_state == "closed" and before[t.id].state not in (False, "closed")
+            )
         )
         closed.filtered(
             lambda t: t.itss_close_origin not in ("duplicate", "alert", "rejected")
@@ -391,11 +414,16 @@ class HelpdeskTicket(models.Model):
             if ticket.itss_state == "resolved":
                 user = ticket._itss_desk_user()
                 # the desk hears of the resolution at once: the to-do is due today
-                due = confirm_due or (not confirms and fields.Date.context_today(ticket))
+                due = confirm_due or (
+                    not confirms and fields.Date.context_today(ticket)
+                )
                 if due and confirms:
                     confirms[1:].unlink()
                     confirms[:1].write(
-                        {"date_deadline": due, "user_id": (user or confirms[:1].user_id).id}
+                        {
+                            "date_deadline": due,
+                            "user_id": (user or confirms[:1].user_id).id,
+                        }
                     )
                 elif due and user:
                     ticket.activity_schedule(
@@ -415,8 +443,9 @@ class HelpdeskTicket(models.Model):
         """Close the open ITSS duplicates of closed tickets with the same code."""
         for ticket in self:
             duplicates = ticket.duplicate_ids.filtered(
-                lambda d: d.team_id.itss_tier
-                and d.itss_state not in ITSS_TERMINAL_STATES
+                lambda d: (
+                    d.team_id.itss_tier and d.itss_state not in ITSS_TERMINAL_STATES
+                )
             )
             if duplicates:
                 duplicates._itss_move_to(

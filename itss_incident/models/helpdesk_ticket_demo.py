@@ -19,15 +19,14 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .helpdesk_ticket import _ITSS_HISTORY
-from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
-
 from ..tools.demo_samples import (
     DEMO_FOLLOWUP_NOTES,
     DEMO_KINDS,
     DEMO_SOLUTIONS,
     DEMO_TZ,
 )
+from .helpdesk_ticket import _ITSS_HISTORY
+from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
 
 
 class HelpdeskTicket(models.Model):
@@ -79,7 +78,9 @@ class HelpdeskTicket(models.Model):
         tickets = self.browse()
         for index, logged in enumerate(moments):
             kind = rng.choice(DEMO_KINDS)
-            ticket = self._itss_demo_ticket(rng, index, kind, logged, now, partners, channels)
+            ticket = self._itss_demo_ticket(
+                rng, index, kind, logged, now, partners, channels
+            )
             tickets |= ticket
         self._itss_demo_age_xml_tickets(now)
         self._itss_demo_prelog_due_points(now)
@@ -100,7 +101,8 @@ class HelpdeskTicket(models.Model):
                     continue
                 day = local.date()
                 local = DEMO_TZ.localize(
-                    datetime.combine(day, time(8, 30)) + timedelta(minutes=rng.randint(0, 570))
+                    datetime.combine(day, time(8, 30))
+                    + timedelta(minutes=rng.randint(0, 570))
                 )
             moment = local.astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
             if moment < now - timedelta(hours=1):
@@ -121,7 +123,9 @@ class HelpdeskTicket(models.Model):
             urgency = "2" if rng.random() < 0.5 else "3"
         engineer = (team.user_id | team.user_ids)[:1]
         desk = ref("itss_incident.helpdesk_team_service_desk_demo")
-        owner = self.env["itss.duty.shift"]._itss_on_duty(desk.company_id, logged, desk)[:1]
+        owner = self.env["itss.duty.shift"]._itss_on_duty(
+            desk.company_id, logged, desk
+        )[:1]
         ticket = self.create(
             {
                 "name": rng.choice(titles),
@@ -174,7 +178,14 @@ class HelpdeskTicket(models.Model):
         escalated_at = response + (work - response) * rng.uniform(0.2, 0.4)
         pause_at = response + (work - response) * rng.uniform(0.5, 0.7)
         pause = rng.uniform(30, 600) if rng.random() < 0.2 else 0.0
-        offsets = [0.0, response, escalated_at, pause_at, pause_at + pause, work + pause]
+        offsets = [
+            0.0,
+            response,
+            escalated_at,
+            pause_at,
+            pause_at + pause,
+            work + pause,
+        ]
         dates = policy._itss_add_minutes(logged, offsets)
         if not all(dates):
             return ticket
@@ -185,9 +196,14 @@ class HelpdeskTicket(models.Model):
         if cancelled or responded > now:
             ticket.user_id = engineer
             if cancelled:
-                ticket._itss_move_to("cancelled", {
-                    "itss_closure_code_id": ref("itss_incident.closure_code_cancelled").id,
-                })
+                ticket._itss_move_to(
+                    "cancelled",
+                    {
+                        "itss_closure_code_id": ref(
+                            "itss_incident.closure_code_cancelled"
+                        ).id,
+                    },
+                )
             elif dispatched <= now:
                 ticket._itss_move_to("assigned")
             ticket._itss_demo_set_history(facts)
@@ -197,8 +213,12 @@ class HelpdeskTicket(models.Model):
         facts.update(
             {
                 "itss_first_response_date": responded,
-                "itss_response_minutes": policy._itss_working_minutes(logged, responded),
-                "itss_response_breached": bool(responded > ticket.itss_response_deadline),
+                "itss_response_minutes": policy._itss_working_minutes(
+                    logged, responded
+                ),
+                "itss_response_breached": bool(
+                    responded > ticket.itss_response_deadline
+                ),
             }
         )
         if escalate and escalated <= now:
@@ -211,7 +231,9 @@ class HelpdeskTicket(models.Model):
         if pause and paused_from <= now:
             wait_code = ref(
                 "itss_incident.%s"
-                % rng.choice(["wait_code_vendor", "wait_code_customer", "wait_code_parts"])
+                % rng.choice(
+                    ["wait_code_vendor", "wait_code_customer", "wait_code_parts"]
+                )
             )
             ticket.itss_wait_code_id = wait_code
             ticket._itss_move_to("pending")
@@ -220,8 +242,11 @@ class HelpdeskTicket(models.Model):
                 ticket._itss_move_to("in_progress")
                 paused_minutes = policy._itss_working_minutes(paused_from, paused_to)
                 pause_rec.write(
-                    {"date_start": paused_from, "date_end": paused_to,
-                     "working_minutes": paused_minutes}
+                    {
+                        "date_start": paused_from,
+                        "date_end": paused_to,
+                        "working_minutes": paused_minutes,
+                    }
                 )
             else:
                 pause_rec.write({"date_start": paused_from})
@@ -265,11 +290,17 @@ class HelpdeskTicket(models.Model):
         if ticket.itss_auto_generated:
             origin, closed = "auto", resolved + timedelta(days=days)
         elif roll < 0.45:
-            origin, closed = "customer", resolved + timedelta(hours=rng.uniform(0.5, 30))
+            origin, closed = (
+                "customer",
+                resolved + timedelta(hours=rng.uniform(0.5, 30)),
+            )
         elif roll < 0.85:
             origin, closed = "desk", resolved + timedelta(hours=rng.uniform(1, 48))
         else:
-            origin, closed = "auto", resolved + timedelta(days=days, minutes=rng.randint(1, 60))
+            origin, closed = (
+                "auto",
+                resolved + timedelta(days=days, minutes=rng.randint(1, 60)),
+            )
         if closed > now:
             return ticket
         if origin == "auto":
@@ -277,12 +308,15 @@ class HelpdeskTicket(models.Model):
                 "closed",
                 {
                     "itss_close_origin": "auto",
-                    "itss_closure_code_id": ref("itss_incident.closure_code_auto_closed").id,
+                    "itss_closure_code_id": ref(
+                        "itss_incident.closure_code_auto_closed"
+                    ).id,
                 },
             )
         else:
             ticket._itss_move_to(
-                "closed", {"itss_close_origin": origin, "itss_satisfaction": satisfaction}
+                "closed",
+                {"itss_close_origin": origin, "itss_satisfaction": satisfaction},
             )
         ticket._itss_demo_set_history(
             {"closed_date": closed, "last_stage_update": closed}
@@ -291,8 +325,9 @@ class HelpdeskTicket(models.Model):
         )
         followup_due = closed + timedelta(days=3)
         if followup_due <= now:
-            result = rng.choice(["satisfied", "satisfied", "satisfied", "unreachable",
-                                 "not_satisfied"])
+            result = rng.choice(
+                ["satisfied", "satisfied", "satisfied", "unreachable", "not_satisfied"]
+            )
             ticket.write(
                 {
                     "itss_followup_result": result,
@@ -301,7 +336,9 @@ class HelpdeskTicket(models.Model):
             )
             ticket._itss_demo_set_history({"itss_followup_date": followup_due})
             ticket.activity_ids.filtered(
-                lambda a: a.activity_type_id == ref("itss_incident.mail_act_itss_followup")
+                lambda a: (
+                    a.activity_type_id == ref("itss_incident.mail_act_itss_followup")
+                )
             ).unlink()
         self.env.cr.execute(
             SQL(
@@ -362,7 +399,9 @@ class HelpdeskTicket(models.Model):
                 facts.update(
                     {
                         "itss_first_response_date": responded,
-                        "itss_response_minutes": policy._itss_working_minutes(logged, responded),
+                        "itss_response_minutes": policy._itss_working_minutes(
+                            logged, responded
+                        ),
                         "itss_response_breached": bool(
                             responded > ticket.itss_response_deadline
                         ),
@@ -381,13 +420,17 @@ class HelpdeskTicket(models.Model):
                 facts.update(
                     {
                         "itss_resolved_date": resolved,
-                        "itss_completion_date": min(ticket.itss_recovery_date or resolved, resolved),
+                        "itss_completion_date": min(
+                            ticket.itss_recovery_date or resolved, resolved
+                        ),
                         "itss_resolve_minutes": max(
                             policy._itss_working_minutes(logged, resolved)
                             - ticket.itss_paused_minutes,
                             0.0,
                         ),
-                        "itss_resolve_breached": bool(resolved > ticket.itss_resolve_deadline),
+                        "itss_resolve_breached": bool(
+                            resolved > ticket.itss_resolve_deadline
+                        ),
                     }
                 )
                 if state == "resolved":
@@ -402,8 +445,11 @@ class HelpdeskTicket(models.Model):
                     facts["itss_close_origin"] = "desk"
             ticket._itss_demo_set_history(facts)
             self.env.cr.execute(
-                SQL("UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
-                    logged, ticket.id)
+                SQL(
+                    "UPDATE helpdesk_ticket SET create_date = %s WHERE id = %s",
+                    logged,
+                    ticket.id,
+                )
             )
 
     @api.model
@@ -437,13 +483,23 @@ class HelpdeskTicket(models.Model):
         data = self.env["ir.model.data"].search(
             [("module", "=", "itss_incident"), ("model", "=", "helpdesk.ticket")]
         )
-        tickets = self.browse(data.mapped("res_id")).exists().filtered(
-            lambda t: t.team_id.itss_tier and t.itss_state not in ITSS_TERMINAL_STATES
+        tickets = (
+            self.browse(data.mapped("res_id"))
+            .exists()
+            .filtered(
+                lambda t: (
+                    t.team_id.itss_tier and t.itss_state not in ITSS_TERMINAL_STATES
+                )
+            )
         )
         last = {}
         for model in ("mail.mail", "sms.sms", "mail.activity"):
-            self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s",
-                                    SQL.identifier(self.env[model]._table)))
+            self.env.cr.execute(
+                SQL(
+                    "SELECT COALESCE(MAX(id), 0) FROM %s",
+                    SQL.identifier(self.env[model]._table),
+                )
+            )
             last[model] = self.env.cr.fetchone()[0]
         for ticket in tickets:
             rules = ticket._itss_escalation_rules()
@@ -468,7 +524,10 @@ class HelpdeskTicket(models.Model):
             records = self.env[model].search([("id", ">", last[model])])
             if model == "mail.activity":
                 records = records.filtered(
-                    lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+                    lambda a: (
+                        a.activity_type_id
+                        == self.env.ref("mail.mail_activity_data_call")
+                    )
                 )
             records.unlink()
         self.env["itss.escalation.log"].invalidate_model(["date"])

@@ -2,12 +2,13 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import html2plaintext, SQL
+from odoo.tools import SQL, html2plaintext
 
 from ..tools import run_locked_batch
 from .helpdesk_ticket import _ITSS_FACTS
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
 from .itss_priority_matrix import PRIORITY_SELECTION
+
 
 class HelpdeskTicket(models.Model):
     """Escalation: the escalation matrix, SLA warnings and breaches, automatic and functional escalation, the second line watchdog, the urgent re-confirmation, and the notifications they send."""
@@ -39,9 +40,13 @@ class HelpdeskTicket(models.Model):
         string="Functional Escalations", copy=False, readonly=True
     )
 
-    itss_reassign_count = fields.Integer(string="Reassignments", copy=False, readonly=True)
+    itss_reassign_count = fields.Integer(
+        string="Reassignments", copy=False, readonly=True
+    )
 
-    itss_progress_count = fields.Integer(string="Progress Events", copy=False, readonly=True)
+    itss_progress_count = fields.Integer(
+        string="Progress Events", copy=False, readonly=True
+    )
 
     itss_progress_notified = fields.Integer(
         string="Progress Events Notified", copy=False, readonly=True
@@ -101,7 +106,9 @@ class HelpdeskTicket(models.Model):
         if not can_handle_alone:
             team = self.team_id
             people = (
-                team.itss_incident_manager_id | team.itss_project_manager_id | team.itss_director_id
+                team.itss_incident_manager_id
+                | team.itss_project_manager_id
+                | team.itss_director_id
             )
             reason = self.env._("Help needed on urgent ticket")
             for channel in ("email", "sms"):
@@ -153,8 +160,15 @@ class HelpdeskTicket(models.Model):
         priorities = [p for p in set(self.mapped("itss_priority")) if p]
         if not priorities:
             return self.env["itss.escalation.rule"]
-        return self.env["itss.escalation.rule"].sudo().search(
-            [("company_id", "in", self.company_id.ids), ("priority", "in", priorities)]
+        return (
+            self.env["itss.escalation.rule"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", self.company_id.ids),
+                    ("priority", "in", priorities),
+                ]
+            )
         )
 
     def _itss_due_points(self, rules, checked, now):
@@ -173,7 +187,10 @@ class HelpdeskTicket(models.Model):
         running = not resolved and self.itss_state != "pending"
         points = []
         for rule in rules:
-            if rule.company_id == self.company_id and rule.priority == self.itss_priority:
+            if (
+                rule.company_id == self.company_id
+                and rule.priority == self.itss_priority
+            ):
                 points += rule._itss_due_points(self, now)
         if not self.itss_first_response_date and not resolved:
             for moment, sequence in (
@@ -221,21 +238,28 @@ class HelpdeskTicket(models.Model):
         if kind in ("rule", "progress"):
             recipient = rule._itss_recipient(self)
             reason = (
-                self.env._("Progress on %(priority)s ticket", priority=self._itss_priority_label())
-                if kind == "progress"
-                else self.env._(
-                    "Escalation (%(rule)s)", rule=rule.name
+                self.env._(
+                    "Progress on %(priority)s ticket",
+                    priority=self._itss_priority_label(),
                 )
+                if kind == "progress"
+                else self.env._("Escalation (%(rule)s)", rule=rule.name)
             )
             for channel in rule._itss_channels():
                 self._itss_notify(kind, rule, sequence, channel, recipient, reason)
         elif kind == "sla_warning":
             target = (
-                self.env._("response") if sequence in (1, 2) else self.env._("resolution")
+                self.env._("response")
+                if sequence in (1, 2)
+                else self.env._("resolution")
             )
             first = sequence in (1, 3)
             company = self.company_id
-            pct = company.itss_sla_warn_first_pct if first else company.itss_sla_warn_second_pct
+            pct = (
+                company.itss_sla_warn_first_pct
+                if first
+                else company.itss_sla_warn_second_pct
+            )
             reason = self.env._(
                 "SLA at risk: %(pct)s%% of the %(target)s time used",
                 pct=pct,
@@ -252,9 +276,15 @@ class HelpdeskTicket(models.Model):
                 else self.env._("SLA breached: not resolved by the deadline")
             )
             self._itss_set_facts(
-                {"itss_response_breached" if response else "itss_resolve_breached": True}
+                {
+                    "itss_response_breached"
+                    if response
+                    else "itss_resolve_breached": True
+                }
             )
-            self._itss_notify(kind, None, sequence, "email", self.user_id | team.user_id, reason)
+            self._itss_notify(
+                kind, None, sequence, "email", self.user_id | team.user_id, reason
+            )
             if not response:
                 self._itss_auto_escalate(2, self.env._("resolution deadline passed"))
         elif kind == "watchdog":
@@ -271,12 +301,16 @@ class HelpdeskTicket(models.Model):
         counted = self.browse()
         for ticket in self:
             old = before[ticket.id]
-            reassigned = old.user and (ticket.user_id != old.user or ticket.team_id != old.team)
+            reassigned = old.user and (
+                ticket.user_id != old.user or ticket.team_id != old.team
+            )
             if reassigned or old.escalated:
                 ticket_facts = facts.setdefault(ticket.id, {})
                 ticket_facts["itss_reassign_count"] = ticket.itss_reassign_count + 1
                 if old.escalated:
-                    ticket_facts["itss_escalation_count"] = ticket.itss_escalation_count + 1
+                    ticket_facts["itss_escalation_count"] = (
+                        ticket.itss_escalation_count + 1
+                    )
                 counted |= ticket
         super()._itss_on_state_change(before, facts, now)
         for ticket in counted.filtered(lambda t: t.itss_reassign_count == 3):
@@ -292,7 +326,9 @@ class HelpdeskTicket(models.Model):
                 "auto_escalation", None, sequence, "email", manager, reason
             )
         else:
-            inserted = self._itss_log("auto_escalation", None, sequence, "email", reason)
+            inserted = self._itss_log(
+                "auto_escalation", None, sequence, "email", reason
+            )
         if inserted and self.itss_urgency in ("3", "4"):
             self.itss_urgency = "2"
             self.message_post(body=reason, subtype_xmlid="mail.mt_note")
@@ -359,21 +395,29 @@ class HelpdeskTicket(models.Model):
                 self.id, email_values=email_values
             )
         elif channel == "sms":
-            text = html2plaintext(body) if body else self.env._(
-                "[%(number)s] %(reason)s: %(name)s",
-                number=self.number,
-                reason=reason,
-                name=self.name,
+            text = (
+                html2plaintext(body)
+                if body
+                else self.env._(
+                    "[%(number)s] %(reason)s: %(name)s",
+                    number=self.number,
+                    reason=reason,
+                    name=self.name,
+                )
             )
             self.sudo()._message_sms(text, partner_ids=partners.ids, put_in_queue=True)
         elif channel == "call":
-            callers = users or self.team_id.itss_incident_manager_id or self.team_id.user_id
+            callers = (
+                users or self.team_id.itss_incident_manager_id or self.team_id.user_id
+            )
             for user in callers:
                 self.sudo().activity_schedule(
                     "mail.mail_activity_data_call",
                     user_id=user.id,
                     summary=self.env._(
-                        "Call %(who)s: %(reason)s", who=", ".join(partners.mapped("name")), reason=reason
+                        "Call %(who)s: %(reason)s",
+                        who=", ".join(partners.mapped("name")),
+                        reason=reason,
                     ),
                 )
         return log
@@ -403,7 +447,9 @@ class HelpdeskTicket(models.Model):
             ticket._itss_escalate(now, rules[key])
 
         def retry_later(ticket):
-            ticket._itss_set_facts({"itss_escalation_retry_date": now + timedelta(minutes=15)})
+            ticket._itss_set_facts(
+                {"itss_escalation_retry_date": now + timedelta(minutes=15)}
+            )
 
         run_locked_batch(self, query, batch_size, escalate, retry_later)
 
@@ -414,7 +460,8 @@ class HelpdeskTicket(models.Model):
             if not target:
                 raise UserError(
                     self.env._(
-                        "Team %(team)s has no escalation team.", team=ticket.team_id.display_name
+                        "Team %(team)s has no escalation team.",
+                        team=ticket.team_id.display_name,
                     )
                 )
             if ticket.itss_state not in ("new", "assigned", "in_progress"):
@@ -437,4 +484,6 @@ class HelpdeskTicket(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        return self._itss_toast(self.env._("Ticket %(ticket)s is escalated to the next tier."))
+        return self._itss_toast(
+            self.env._("Ticket %(ticket)s is escalated to the next tier.")
+        )

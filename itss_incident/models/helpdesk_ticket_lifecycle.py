@@ -5,10 +5,10 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import is_html_empty
 
 from .helpdesk_ticket import (
-    FROZEN_CORE_FIELDS,
-    ITSS_FACT_FIELDS,
     _ITSS_FACTS,
     _ITSS_HISTORY,
+    FROZEN_CORE_FIELDS,
+    ITSS_FACT_FIELDS,
     _ItssCorrection,
 )
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES, ITSS_TRANSITIONS
@@ -78,11 +78,15 @@ class HelpdeskTicket(models.Model):
         dialog, the form's field, RPC)."""
         now = fields.Datetime.now()
         if any(t.itss_pending_until and t.itss_pending_until <= now for t in self):
-            raise ValidationError(self.env._("Pending until: choose a moment in the future."))
+            raise ValidationError(
+                self.env._("Pending until: choose a moment in the future.")
+            )
 
     def _itss_format_datetime(self, moment):
         """A UTC datetime as the user reads it (their time zone)."""
-        return fields.Datetime.context_timestamp(self, moment).strftime("%Y-%m-%d %H:%M")
+        return fields.Datetime.context_timestamp(self, moment).strftime(
+            "%Y-%m-%d %H:%M"
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_itss_records(self):
@@ -110,7 +114,9 @@ class HelpdeskTicket(models.Model):
         superuser, would remove a closed or cancelled ITSS ticket."""
         if self.env.su:
             return
-        kept = self.filtered(lambda t: t.team_id.itss_tier and t.itss_state in ITSS_TERMINAL_STATES)
+        kept = self.filtered(
+            lambda t: t.team_id.itss_tier and t.itss_state in ITSS_TERMINAL_STATES
+        )
         if kept:
             raise UserError(
                 message
@@ -145,7 +151,11 @@ class HelpdeskTicket(models.Model):
             if not history:
                 # the facts of a closing transition are written after it
                 self._itss_check_frozen(
-                    [name for name in vals if not (internal and name in ITSS_FACT_FIELDS)]
+                    [
+                        name
+                        for name in vals
+                        if not (internal and name in ITSS_FACT_FIELDS)
+                    ]
                 )
             if vals.get("stage_id"):
                 stage = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"])
@@ -173,7 +183,8 @@ class HelpdeskTicket(models.Model):
         before = {}
         if {"stage_id", "team_id", "user_id"} & set(vals):
             before = {
-                t.id: ItssBefore(t.itss_state, t.user_id, t.team_id, escalation) for t in self
+                t.id: ItssBefore(t.itss_state, t.user_id, t.team_id, escalation)
+                for t in self
             }
         res = super().write(vals)
         changed = self.filtered("team_id.itss_tier") if before else self.browse()
@@ -184,12 +195,14 @@ class HelpdeskTicket(models.Model):
             # reassignments free of their queries
             todo_states = self._itss_todo_states()
             todo = self.filtered(
-                lambda t: t.itss_tier
-                and (
-                    "itss_pending_until" in vals
-                    or t.itss_state in todo_states
-                    or t.id in before
-                    and before[t.id].state in todo_states
+                lambda t: (
+                    t.itss_tier
+                    and (
+                        "itss_pending_until" in vals
+                        or t.itss_state in todo_states
+                        or t.id in before
+                        and before[t.id].state in todo_states
+                    )
                 )
             )
             if todo:
@@ -231,7 +244,9 @@ class HelpdeskTicket(models.Model):
         pending_type = self.env.ref("itss_incident.mail_act_itss_pending")
         # sudo: the to-dos follow the ticket's state, whoever moved it
         for ticket in self.sudo():
-            todos = ticket.activity_ids.filtered(lambda a: a.activity_type_id == pending_type)
+            todos = ticket.activity_ids.filtered(
+                lambda a: a.activity_type_id == pending_type
+            )
             if ticket.itss_state == "pending" and ticket.itss_pending_until:
                 user = ticket.user_id or self.env.user
                 due = fields.Datetime.context_timestamp(
@@ -239,11 +254,15 @@ class HelpdeskTicket(models.Model):
                 ).date()
                 summary = self.env._(
                     "Pending until %(moment)s: resume or follow up",
-                    moment=ticket.with_user(user)._itss_format_datetime(ticket.itss_pending_until),
+                    moment=ticket.with_user(user)._itss_format_datetime(
+                        ticket.itss_pending_until
+                    ),
                 )
                 if todos:
                     todos[1:].unlink()
-                    todos[:1].write({"user_id": user.id, "date_deadline": due, "summary": summary})
+                    todos[:1].write(
+                        {"user_id": user.id, "date_deadline": due, "summary": summary}
+                    )
                 else:
                     ticket.activity_schedule(
                         "itss_incident.mail_act_itss_pending",
@@ -253,8 +272,10 @@ class HelpdeskTicket(models.Model):
                     )
             elif todos:
                 todos.action_feedback(
-                    feedback=self.env._("No longer pending (%(state)s).",
-                                        state=self._itss_state_labels().get(ticket.itss_state, ""))
+                    feedback=self.env._(
+                        "No longer pending (%(state)s).",
+                        state=self._itss_state_labels().get(ticket.itss_state, ""),
+                    )
                 )
 
     def _itss_move_to(self, state, extra_vals=None):
@@ -329,7 +350,9 @@ class HelpdeskTicket(models.Model):
             allowed = new in ITSS_TRANSITIONS[old]
             hint = ""
             if old == "resolved" and new == "in_progress":
-                allowed = isinstance(self.env.context.get("itss_correction"), _ItssCorrection)
+                allowed = isinstance(
+                    self.env.context.get("itss_correction"), _ItssCorrection
+                )
                 hint = self.env._(
                     " An incident manager can take back a resolution, with a reason "
                     "(Take Back Resolution)."
@@ -364,7 +387,9 @@ class HelpdeskTicket(models.Model):
     def _itss_leaves_itss(self, vals):
         """Whether the (open) ticket's team, after ``vals``, has no tier."""
         if "team_id" in vals:
-            return not self.env["helpdesk.ticket.team"].browse(vals["team_id"]).itss_tier
+            return (
+                not self.env["helpdesk.ticket.team"].browse(vals["team_id"]).itss_tier
+            )
         return not self.team_id.itss_tier
 
     def _itss_prepare_stage_vals(self, stage, vals):
@@ -391,7 +416,9 @@ class HelpdeskTicket(models.Model):
 
         state = self.itss_state
         if vals.get("stage_id"):
-            state = self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]).itss_state
+            state = (
+                self.env["helpdesk.ticket.stage"].browse(vals["stage_id"]).itss_state
+            )
         needs = []
         if state == "pending":
             needs.append("itss_wait_code_id")
@@ -406,9 +433,7 @@ class HelpdeskTicket(models.Model):
         return [
             self._fields[name].get_description(self.env)["string"]
             for name in needs
-            if not value(name)
-            or name == "itss_solution"
-            and is_html_empty(value(name))
+            if not value(name) or name == "itss_solution" and is_html_empty(value(name))
         ]
 
     def _itss_check_requirements(self, vals=None):
@@ -416,9 +441,12 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             missing = ticket._itss_missing_requirements(vals)
             if missing:
-                stage = self.env["helpdesk.ticket.stage"].browse(
-                    (vals or {}).get("stage_id")
-                ) or ticket.stage_id
+                stage = (
+                    self.env["helpdesk.ticket.stage"].browse(
+                        (vals or {}).get("stage_id")
+                    )
+                    or ticket.stage_id
+                )
                 raise ValidationError(
                     self.env._(
                         "Ticket %(ticket)s cannot be %(state)s without: %(missing)s.",

@@ -37,7 +37,9 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             company = ticket.company_id
             if company not in on_duty:
-                on_duty[company] = self.env["itss.duty.shift"]._itss_on_duty(company, now)
+                on_duty[company] = self.env["itss.duty.shift"]._itss_on_duty(
+                    company, now
+                )
             ticket.itss_owner_on_duty = ticket.itss_owner_id in on_duty[company]
 
     @api.model
@@ -67,7 +69,9 @@ class HelpdeskTicket(models.Model):
     def create(self, vals_list):
         tickets = super().create(vals_list)
         # a team helpdesk_mgmt gave by its own defaults (the assigned user's team)
-        for ticket in tickets.filtered(lambda t: t.team_id.itss_tier and not t.itss_owner_id):
+        for ticket in tickets.filtered(
+            lambda t: t.team_id.itss_tier and not t.itss_owner_id
+        ):
             owner = self._itss_default_owner(ticket.team_id, ticket.company_id)
             if owner:
                 # sudo: the owner at logging is the rule's, not a change of owner
@@ -121,7 +125,9 @@ class HelpdeskTicket(models.Model):
             and not self.env.su
         ):
             user = self.env.user
-            for ticket in self.filtered(lambda t: t.itss_owner_id and t.itss_state != "closed"):
+            for ticket in self.filtered(
+                lambda t: t.itss_owner_id and t.itss_state != "closed"
+            ):
                 if not ticket._itss_owner_manages(user):
                     raise UserError(
                         self.env._(
@@ -140,7 +146,10 @@ class HelpdeskTicket(models.Model):
         user = self.env.user
         now = fields.Datetime.now()
         for ticket in self:
-            if ticket.itss_state in ITSS_TERMINAL_STATES or not ticket.team_id.itss_tier:
+            if (
+                ticket.itss_state in ITSS_TERMINAL_STATES
+                or not ticket.team_id.itss_tier
+            ):
                 raise UserError(
                     self.env._(
                         "Ticket %(ticket)s is not an open ITSS ticket.",

@@ -3,6 +3,7 @@ from markupsafe import Markup
 from odoo import fields, models
 from odoo.tools import is_html_empty
 
+
 class HelpdeskTicket(models.Model):
     """Problem management: the hand-off of a ticket to a problem."""
 
@@ -26,7 +27,8 @@ class HelpdeskTicket(models.Model):
             parts = [self.description or ""]
             if not is_html_empty(self.itss_solution):
                 parts.append(
-                    Markup("<p><strong>%s</strong></p>") % self.env._("Solution of the incident:")
+                    Markup("<p><strong>%s</strong></p>")
+                    % self.env._("Solution of the incident:")
                 )
                 parts.append(self.itss_solution)
             problem = self.env["itss.problem"].create(
@@ -41,7 +43,10 @@ class HelpdeskTicket(models.Model):
             )
             self.itss_problem_id = problem
             self.message_post(
-                body=self.env._("Sent to problem management: %(problem)s", problem=problem.display_name),
+                body=self.env._(
+                    "Sent to problem management: %(problem)s",
+                    problem=problem.display_name,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
         return {

@@ -133,8 +133,10 @@ class HelpdeskTicket(models.Model):
         changed = self.browse()
         if "itss_solution" in vals:
             changed = self.filtered(
-                lambda t: t.team_id.itss_tier
-                and (t.itss_solution or "") != (vals["itss_solution"] or "")
+                lambda t: (
+                    t.team_id.itss_tier
+                    and (t.itss_solution or "") != (vals["itss_solution"] or "")
+                )
             )
         res = super().write(vals)
         for ticket in changed:

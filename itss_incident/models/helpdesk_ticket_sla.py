@@ -4,9 +4,9 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import run_locked_batch
-
 from .helpdesk_ticket import OPEN_STATES
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
+
 
 class HelpdeskTicket(models.Model):
     """SLA: policy, deadlines on working calendars, pauses, first response, breaches, the status at a glance and the timeline."""
@@ -33,7 +33,10 @@ class HelpdeskTicket(models.Model):
     )
 
     itss_response_deadline = fields.Datetime(
-        string="Response Deadline", compute="_compute_itss_sla", store=True, tracking=True
+        string="Response Deadline",
+        compute="_compute_itss_sla",
+        store=True,
+        tracking=True,
     )
 
     itss_resolve_deadline = fields.Datetime(
@@ -133,7 +136,9 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             old_state = before[ticket.id].state
             if old_state and ticket.itss_state != old_state:
-                facts.setdefault(ticket.id, {}).update(ticket._itss_stage_facts(old_state, now))
+                facts.setdefault(ticket.id, {}).update(
+                    ticket._itss_stage_facts(old_state, now)
+                )
         super()._itss_on_state_change(before, facts, now)
 
     def _itss_stage_facts(self, old_state, now):
@@ -145,7 +150,11 @@ class HelpdeskTicket(models.Model):
         if old_state == "pending":
             pause = self.itss_sla_pause_ids.filtered(lambda p: not p.date_end)[:1]
             if pause:
-                minutes = policy._itss_working_minutes(pause.date_start, now) if policy else 0.0
+                minutes = (
+                    policy._itss_working_minutes(pause.date_start, now)
+                    if policy
+                    else 0.0
+                )
                 # sudo: a fact of the transition the user was allowed to make (write
                 # checked it); pauses are written by the model only
                 pause.sudo().write({"date_end": now, "working_minutes": minutes})
@@ -162,7 +171,11 @@ class HelpdeskTicket(models.Model):
             facts.update(self._itss_first_response_facts(now))
         if state == "resolved":
             paused = facts.get("itss_paused_minutes", self.itss_paused_minutes)
-            working = policy._itss_working_minutes(self.itss_logged_date, now) if policy else 0.0
+            working = (
+                policy._itss_working_minutes(self.itss_logged_date, now)
+                if policy
+                else 0.0
+            )
             facts.update(
                 {
                     "itss_resolve_minutes": max(working - paused, 0.0),
@@ -180,7 +193,9 @@ class HelpdeskTicket(models.Model):
         policy = self.itss_sla_policy_id
         return {
             "itss_first_response_date": now,
-            "itss_response_minutes": policy._itss_working_minutes(self.itss_logged_date, now)
+            "itss_response_minutes": policy._itss_working_minutes(
+                self.itss_logged_date, now
+            )
             if policy
             else 0.0,
             "itss_response_breached": bool(
@@ -309,7 +324,9 @@ class HelpdeskTicket(models.Model):
             else:
                 minutes = int(abs((deadline - now).total_seconds()) // 60)
                 span = self.env._(
-                    "%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60
+                    "%(hours)s h %(minutes)s min",
+                    hours=minutes // 60,
+                    minutes=minutes % 60,
                 )
                 ticket.itss_sla_remaining = (
                     self.env._("%(span)s left", span=span)
@@ -327,17 +344,27 @@ class HelpdeskTicket(models.Model):
         "itss_resolve_deadline",
     )
     def _compute_itss_sla_timeline(self):
-        kinds = dict(self.env["itss.escalation.log"]._fields["kind"]._description_selection(self.env))
+        kinds = dict(
+            self.env["itss.escalation.log"]
+            ._fields["kind"]
+            ._description_selection(self.env)
+        )
         channels = dict(
-            self.env["itss.escalation.log"]._fields["channel"]._description_selection(self.env)
+            self.env["itss.escalation.log"]
+            ._fields["channel"]
+            ._description_selection(self.env)
         )
         for ticket in self:
             if not ticket.itss_sla_policy_id or not ticket.itss_logged_date:
                 ticket.itss_sla_timeline = False
                 continue
-            events = [(ticket.itss_logged_date, self.env._("Logged: SLA clocks started"))]
+            events = [
+                (ticket.itss_logged_date, self.env._("Logged: SLA clocks started"))
+            ]
             if ticket.itss_first_response_date:
-                events.append((ticket.itss_first_response_date, self.env._("First response")))
+                events.append(
+                    (ticket.itss_first_response_date, self.env._("First response"))
+                )
             for pause in ticket.itss_sla_pause_ids:
                 events.append(
                     (
@@ -378,7 +405,9 @@ class HelpdeskTicket(models.Model):
             rows = "".join(
                 "<tr><td>%s</td><td>%s</td></tr>"
                 % (
-                    fields.Datetime.context_timestamp(ticket, moment).strftime("%Y-%m-%d %H:%M"),
+                    fields.Datetime.context_timestamp(ticket, moment).strftime(
+                        "%Y-%m-%d %H:%M"
+                    ),
                     escape(text),
                 )
                 for moment, text in sorted(events, key=lambda e: e[0])
@@ -413,7 +442,9 @@ class HelpdeskTicket(models.Model):
         )
         if priorities:
             where = SQL("%s AND itss_priority IN %s", where, priorities)
-        self.env.cr.execute(SQL("UPDATE helpdesk_ticket SET itss_retarget = TRUE WHERE %s", where))
+        self.env.cr.execute(
+            SQL("UPDATE helpdesk_ticket SET itss_retarget = TRUE WHERE %s", where)
+        )
         if self.env.cr.rowcount:
             self.invalidate_model(["itss_retarget"])
             self.env.ref("itss_incident.ir_cron_itss_retarget")._trigger()
@@ -441,7 +472,11 @@ class HelpdeskTicket(models.Model):
         run_locked_batch(self, query, batch_size, lambda t: t._itss_retarget(), unmark)
 
     def _itss_retarget(self):
-        names = ["itss_sla_policy_id", *self._itss_sla_date_fields(), "itss_next_action_date"]
+        names = [
+            "itss_sla_policy_id",
+            *self._itss_sla_date_fields(),
+            "itss_next_action_date",
+        ]
         for name in names:
             self.env.add_to_compute(self._fields[name], self)
         self._recompute_recordset(names)

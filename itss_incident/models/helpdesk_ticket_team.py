@@ -64,7 +64,9 @@ class HelpdeskTicketTeam(models.Model):
     def write(self, vals):
         changed = self.browse()
         if "itss_tier" in vals:
-            changed = self.filtered(lambda t: bool(t.itss_tier) != bool(vals["itss_tier"]))
+            changed = self.filtered(
+                lambda t: bool(t.itss_tier) != bool(vals["itss_tier"])
+            )
         res = super().write(vals)
         if changed:
             changed._itss_move_open_tickets()

@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import json
 import secrets
+
 from dateutil import parser as date_parser
 from markupsafe import Markup
 from pytz import utc
@@ -112,18 +113,26 @@ class ItssAlertSource(models.Model):
         help="A resolved alert's ticket closes after this many minutes without a new "
         "firing; a firing in between is flapping and goes back on the same ticket.",
     )
-    ticket_ids = fields.One2many("helpdesk.ticket", "itss_alert_source_id", string="Tickets")
+    ticket_ids = fields.One2many(
+        "helpdesk.ticket", "itss_alert_source_id", string="Tickets"
+    )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     _sql_constraints = [
-        ("quiet_positive", "CHECK(quiet_minutes >= 0)", "The quiet period cannot be negative."),
+        (
+            "quiet_positive",
+            "CHECK(quiet_minutes >= 0)",
+            "The quiet period cannot be negative.",
+        ),
     ]
 
     @api.depends("ticket_ids")
     def _compute_ticket_count(self):
         counts = dict(
             self.env["helpdesk.ticket"]._read_group(
-                [("itss_alert_source_id", "in", self.ids)], ["itss_alert_source_id"], ["__count"]
+                [("itss_alert_source_id", "in", self.ids)],
+                ["itss_alert_source_id"],
+                ["__count"],
             )
         )
         for source in self:
@@ -148,7 +157,9 @@ class ItssAlertSource(models.Model):
         """A new secret token, shown once; the old one stops working."""
         self.ensure_one()
         token = secrets.token_urlsafe(32)
-        self.sudo().write({"token_hash": hash_token(token), "token_hint": "…" + token[-4:]})
+        self.sudo().write(
+            {"token_hash": hash_token(token), "token_hint": "…" + token[-4:]}
+        )
         wizard = self.env["itss.alert.source.token"].create(
             {"source_id": self.id, "token": token}
         )
@@ -191,7 +202,11 @@ class ItssAlertSource(models.Model):
             raise UserError(self.env._("The payload has no alerts."))
         if len(raw) > 1000:
             raise UserError(self.env._("Too many alerts in one payload."))
-        group_key = payload.get("groupKey") if isinstance(payload.get("groupKey"), str) else None
+        group_key = (
+            payload.get("groupKey")
+            if isinstance(payload.get("groupKey"), str)
+            else None
+        )
         alerts = []
         for item in raw:
             if not isinstance(item, dict):
@@ -199,30 +214,48 @@ class ItssAlertSource(models.Model):
             labels = item.get("labels") or {}
             annotations = item.get("annotations") or {}
             if not isinstance(labels, dict) or not isinstance(annotations, dict):
-                raise UserError(self.env._("Labels and annotations must be JSON objects."))
+                raise UserError(
+                    self.env._("Labels and annotations must be JSON objects.")
+                )
             labels = {str(k): str(v) for k, v in labels.items()}
             annotations = {str(k): str(v) for k, v in annotations.items()}
             status = item.get("status") or payload.get("status") or "firing"
             if status not in ("firing", "resolved"):
-                raise UserError(self.env._("Unknown alert status %(status)s.", status=status))
+                raise UserError(
+                    self.env._("Unknown alert status %(status)s.", status=status)
+                )
             fingerprint = item.get("fingerprint")
             if not fingerprint:
                 if not labels:
-                    raise UserError(self.env._("An alert needs a fingerprint or labels."))
+                    raise UserError(
+                        self.env._("An alert needs a fingerprint or labels.")
+                    )
                 fingerprint = hashlib.sha256(
                     json.dumps(labels, sort_keys=True).encode()
                 ).hexdigest()[:16]
             alerts.append(
                 {
                     "fingerprint": str(fingerprint)[:200],
-                    "key": (group_key if self.group_by_key and group_key else str(fingerprint))[:200],
+                    "key": (
+                        group_key
+                        if self.group_by_key and group_key
+                        else str(fingerprint)
+                    )[:200],
                     "status": status,
                     "labels": labels,
                     "annotations": annotations,
-                    "title": item.get("title") if isinstance(item.get("title"), str) else None,
-                    "starts_at": self._itss_parse_time(item.get("startsAt") or item.get("starts_at")),
-                    "ends_at": self._itss_parse_time(item.get("endsAt") or item.get("ends_at")),
-                    "url": str(item.get("generatorURL") or item.get("url") or "")[:2000],
+                    "title": item.get("title")
+                    if isinstance(item.get("title"), str)
+                    else None,
+                    "starts_at": self._itss_parse_time(
+                        item.get("startsAt") or item.get("starts_at")
+                    ),
+                    "ends_at": self._itss_parse_time(
+                        item.get("endsAt") or item.get("ends_at")
+                    ),
+                    "url": str(item.get("generatorURL") or item.get("url") or "")[
+                        :2000
+                    ],
                 }
             )
         return alerts
@@ -233,7 +266,9 @@ class ItssAlertSource(models.Model):
         try:
             moment = date_parser.isoparse(value)
         except ValueError as error:
-            raise UserError(self.env._("Invalid time %(value)s.", value=value)) from error
+            raise UserError(
+                self.env._("Invalid time %(value)s.", value=value)
+            ) from error
         if moment.tzinfo:
             moment = moment.astimezone(utc).replace(tzinfo=None)
         return moment.replace(microsecond=0)
@@ -282,8 +317,11 @@ class ItssAlertSource(models.Model):
         if alert.get("title"):
             return alert["title"][:200]
         labels = alert["labels"]
-        parts = [labels[name.strip()] for name in self.title_labels.split(",")
-                 if labels.get(name.strip())]
+        parts = [
+            labels[name.strip()]
+            for name in self.title_labels.split(",")
+            if labels.get(name.strip())
+        ]
         summary = alert["annotations"].get("summary")
         title = " / ".join(parts) or alert["fingerprint"]
         return (f"{title}: {summary}" if summary else title)[:200]
@@ -304,7 +342,8 @@ class ItssAlertSource(models.Model):
             else Markup("")
         )
         return (
-            Markup("<p>%s</p>") % self.env._("Raised by the monitoring source %(name)s.", name=self.name)
+            Markup("<p>%s</p>")
+            % self.env._("Raised by the monitoring source %(name)s.", name=self.name)
             + notes
             + Markup('<table class="table table-sm"><tbody>%s</tbody></table>') % rows
             + link
@@ -322,28 +361,34 @@ class ItssAlertSource(models.Model):
             limit=1,
         )
         ci = alert["labels"].get(self.ci_label or "", "")
-        return self.env["helpdesk.ticket"].with_context(mail_create_nolog=True).create(
-            {
-                "name": self._itss_alert_title(alert),
-                "description": self._itss_alert_description(alert),
-                "company_id": self.company_id.id,
-                "team_id": self.team_id.id,
-                "category_id": self.category_id.id,
-                "user_id": False,
-                "channel_id": self.env.ref("itss_incident.helpdesk_ticket_channel_monitoring").id,
-                "itss_ticket_type": self.ticket_type,
-                "itss_impact": impact,
-                "itss_urgency": urgency,
-                "itss_auto_generated": True,
-                "itss_alert_source_id": self.id,
-                "itss_alert_fingerprint": alert["key"],
-                "itss_alert_count": 1,
-                "itss_alert_first_seen": alert["starts_at"] or now,
-                "itss_alert_last_seen": now,
-                "itss_alert_ci": ci[:200] or False,
-                "itss_alert_url": alert["url"] or False,
-                "itss_reopened_from_id": closed.id,
-            }
+        return (
+            self.env["helpdesk.ticket"]
+            .with_context(mail_create_nolog=True)
+            .create(
+                {
+                    "name": self._itss_alert_title(alert),
+                    "description": self._itss_alert_description(alert),
+                    "company_id": self.company_id.id,
+                    "team_id": self.team_id.id,
+                    "category_id": self.category_id.id,
+                    "user_id": False,
+                    "channel_id": self.env.ref(
+                        "itss_incident.helpdesk_ticket_channel_monitoring"
+                    ).id,
+                    "itss_ticket_type": self.ticket_type,
+                    "itss_impact": impact,
+                    "itss_urgency": urgency,
+                    "itss_auto_generated": True,
+                    "itss_alert_source_id": self.id,
+                    "itss_alert_fingerprint": alert["key"],
+                    "itss_alert_count": 1,
+                    "itss_alert_first_seen": alert["starts_at"] or now,
+                    "itss_alert_last_seen": now,
+                    "itss_alert_ci": ci[:200] or False,
+                    "itss_alert_url": alert["url"] or False,
+                    "itss_reopened_from_id": closed.id,
+                }
+            )
         )
 
 
@@ -404,4 +449,3 @@ class ItssAlertSourceToken(models.TransientModel):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for wizard in self:
             wizard.endpoint = f"{base}/itss/alert/{wizard.source_id.id}"
-

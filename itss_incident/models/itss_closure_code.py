@@ -11,12 +11,18 @@ class ItssClosureCode(models.Model):
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(
-        required=True, tracking=True, help="Short code used in reports and integrations."
+        required=True,
+        tracking=True,
+        help="Short code used in reports and integrations.",
     )
     description = fields.Text(translate=True, tracking=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True, tracking=True)
 
     _sql_constraints = [
-        ("code_unique", "UNIQUE(code)", "A closure code with this code already exists."),
+        (
+            "code_unique",
+            "UNIQUE(code)",
+            "A closure code with this code already exists.",
+        ),
     ]

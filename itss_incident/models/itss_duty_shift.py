@@ -42,7 +42,9 @@ class ItssDutyShift(models.Model):
         default=lambda self: self.env.company,
         tracking=True,
     )
-    date_start = fields.Datetime(string="From", required=True, index=True, tracking=True)
+    date_start = fields.Datetime(
+        string="From", required=True, index=True, tracking=True
+    )
     date_end = fields.Datetime(string="To", required=True, index=True, tracking=True)
     overlap_ids = fields.Many2many(
         "itss.duty.shift",
@@ -174,7 +176,9 @@ class ItssDutyShift(models.Model):
                         "team_id": team.id,
                         "user_id": night_agent.id,
                         "date_start": evening.replace(tzinfo=None),
-                        "date_end": (evening + timedelta(hours=12)).replace(tzinfo=None),
+                        "date_end": (evening + timedelta(hours=12)).replace(
+                            tzinfo=None
+                        ),
                     }
                 )
             day += timedelta(days=1)

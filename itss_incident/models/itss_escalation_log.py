@@ -29,9 +29,13 @@ class ItssEscalationLog(models.Model):
     )
     company_id = fields.Many2one(related="ticket_id.company_id", store=True)
     kind = fields.Selection(KIND_SELECTION, required=True)
-    rule_id = fields.Many2one("itss.escalation.rule", ondelete="restrict", index="btree_not_null")
+    rule_id = fields.Many2one(
+        "itss.escalation.rule", ondelete="restrict", index="btree_not_null"
+    )
     sequence = fields.Integer(
-        required=True, default=0, help="Which due point of the kind (period, target...)."
+        required=True,
+        default=0,
+        help="Which due point of the kind (period, target...).",
     )
     channel = fields.Selection(
         [("email", "Email"), ("sms", "SMS"), ("call", "Phone call")], required=True
@@ -53,4 +57,8 @@ class ItssEscalationLog(models.Model):
         """The SLA's and the notifications' history is kept (the superuser, who deletes
         a whole ticket's records, stays exempt)."""
         if not self.env.su:
-            raise UserError(self.env._("The history of a ticket's notifications is kept; it cannot be deleted."))
+            raise UserError(
+                self.env._(
+                    "The history of a ticket's notifications is kept; it cannot be deleted."
+                )
+            )

@@ -41,7 +41,9 @@ class ItssEscalationRule(models.Model):
         default=lambda self: self.env.company,
         tracking=True,
     )
-    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True, tracking=True)
+    priority = fields.Selection(
+        PRIORITY_SELECTION, required=True, index=True, tracking=True
+    )
     trigger = fields.Selection(
         [
             ("created", "Within minutes of logging"),
@@ -69,7 +71,11 @@ class ItssEscalationRule(models.Model):
     )
 
     _sql_constraints = [
-        ("minutes_positive", "CHECK(minutes > 0)", "The minutes of a rule must be positive."),
+        (
+            "minutes_positive",
+            "CHECK(minutes > 0)",
+            "The minutes of a rule must be positive.",
+        ),
     ]
 
     @api.depends("priority", "trigger", "minutes", "role")
@@ -90,7 +96,10 @@ class ItssEscalationRule(models.Model):
         for rule in self:
             if not (rule.notify_email or rule.notify_sms or rule.notify_call):
                 raise ValidationError(
-                    self.env._("Escalation rule %(rule)s notifies through no channel.", rule=rule.name)
+                    self.env._(
+                        "Escalation rule %(rule)s notifies through no channel.",
+                        rule=rule.name,
+                    )
                 )
 
     def _itss_channels(self):

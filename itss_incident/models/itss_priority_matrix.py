@@ -99,7 +99,14 @@ class ItssPriorityMatrix(models.Model):
             "res_model": "res.company",
             "res_id": self.env.company.id,
             "view_mode": "form",
-            "views": [(self.env.ref("itss_incident.res_company_view_form_itss_priority_grid").id, "form")],
+            "views": [
+                (
+                    self.env.ref(
+                        "itss_incident.res_company_view_form_itss_priority_grid"
+                    ).id,
+                    "form",
+                )
+            ],
             "target": "current",
         }
 
@@ -112,7 +119,8 @@ class ItssPriorityMatrix(models.Model):
         labels = dict(self._fields["priority"]._description_selection(self.env))
         tones = {"1": "danger", "2": "warning", "3": "info", "4": "secondary"}
         head = Markup("").join(
-            Markup("<th class='text-center'>%s</th>") % urgencies[u] for u in sorted(urgencies)
+            Markup("<th class='text-center'>%s</th>") % urgencies[u]
+            for u in sorted(urgencies)
         )
         rows = Markup("")
         for impact in sorted(impacts):

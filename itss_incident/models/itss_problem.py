@@ -39,7 +39,9 @@ class ItssProblem(models.Model):
     category_id = fields.Many2one("helpdesk.ticket.category", string="Category")
     root_cause = fields.Html(tracking=True)
     workaround = fields.Html(tracking=True)
-    ticket_ids = fields.One2many("helpdesk.ticket", "itss_problem_id", string="Incidents")
+    ticket_ids = fields.One2many(
+        "helpdesk.ticket", "itss_problem_id", string="Incidents"
+    )
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     @api.depends("ticket_ids")
@@ -56,14 +58,18 @@ class ItssProblem(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("number", "/") == "/":
-                vals["number"] = self.env["ir.sequence"].next_by_code("itss.problem") or "/"
+                vals["number"] = (
+                    self.env["ir.sequence"].next_by_code("itss.problem") or "/"
+                )
         return super().create(vals_list)
 
     def action_known_error(self):
         """Root cause and workaround are known (已知错误)."""
         for problem in self:
             if problem.state != "open":
-                raise UserError(self.env._("Only an open problem becomes a known error."))
+                raise UserError(
+                    self.env._("Only an open problem becomes a known error.")
+                )
             if is_html_empty(problem.root_cause) or is_html_empty(problem.workaround):
                 raise UserError(
                     self.env._(
@@ -77,7 +83,12 @@ class ItssProblem(models.Model):
     def action_close(self):
         for problem in self:
             if problem.state == "closed":
-                raise UserError(self.env._("Problem %(problem)s is closed already.", problem=problem.display_name))
+                raise UserError(
+                    self.env._(
+                        "Problem %(problem)s is closed already.",
+                        problem=problem.display_name,
+                    )
+                )
             if is_html_empty(problem.root_cause):
                 raise UserError(
                     self.env._(

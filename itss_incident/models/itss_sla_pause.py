@@ -33,4 +33,8 @@ class ItssSlaPause(models.Model):
         """The SLA's and the notifications' history is kept (the superuser, who deletes
         a whole ticket's records, stays exempt)."""
         if not self.env.su:
-            raise UserError(self.env._("The history of a ticket's SLA pauses is kept; it cannot be deleted."))
+            raise UserError(
+                self.env._(
+                    "The history of a ticket's SLA pauses is kept; it cannot be deleted."
+                )
+            )

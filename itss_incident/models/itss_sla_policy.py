@@ -39,7 +39,9 @@ class ItssSlaPolicy(models.Model):
         default=lambda self: self.env.company,
         tracking=True,
     )
-    priority = fields.Selection(PRIORITY_SELECTION, required=True, index=True, tracking=True)
+    priority = fields.Selection(
+        PRIORITY_SELECTION, required=True, index=True, tracking=True
+    )
     team_ids = fields.Many2many(
         "helpdesk.ticket.team",
         string="Teams",
@@ -72,8 +74,16 @@ class ItssSlaPolicy(models.Model):
     )
 
     _sql_constraints = [
-        ("response_positive", "CHECK(response_minutes > 0)", "The response target must be positive."),
-        ("resolve_positive", "CHECK(resolve_hours > 0)", "The resolution target must be positive."),
+        (
+            "response_positive",
+            "CHECK(response_minutes > 0)",
+            "The response target must be positive.",
+        ),
+        (
+            "resolve_positive",
+            "CHECK(resolve_hours > 0)",
+            "The resolution target must be positive.",
+        ),
     ]
 
     @api.constrains("response_minutes", "resolve_hours")
@@ -95,7 +105,11 @@ class ItssSlaPolicy(models.Model):
         policies = self.sudo().search(
             [
                 ("company_id", "in", tickets.company_id.ids),
-                ("priority", "in", [p for p in set(tickets.mapped("itss_priority")) if p]),
+                (
+                    "priority",
+                    "in",
+                    [p for p in set(tickets.mapped("itss_priority")) if p],
+                ),
             ]
         )
         result = {}
@@ -105,11 +119,18 @@ class ItssSlaPolicy(models.Model):
                 if (
                     policy.company_id != ticket.company_id
                     or policy.priority != ticket.itss_priority
-                    or policy.team_ids and ticket.team_id not in policy.team_ids
-                    or policy.category_ids and ticket.category_id not in policy.category_ids
+                    or policy.team_ids
+                    and ticket.team_id not in policy.team_ids
+                    or policy.category_ids
+                    and ticket.category_id not in policy.category_ids
                 ):
                     continue
-                rank = (not policy.team_ids, not policy.category_ids, policy.sequence, policy.id)
+                rank = (
+                    not policy.team_ids,
+                    not policy.category_ids,
+                    policy.sequence,
+                    policy.id,
+                )
                 if best_rank is None or rank < best_rank:
                     best, best_rank = policy, rank
             result[ticket.id] = best
@@ -131,13 +152,19 @@ class ItssSlaPolicy(models.Model):
         window = timedelta(days=14)
         for n in range(100):
             begin = start_aware + window * n
-            intervals = self.calendar_id._work_intervals_batch(begin, begin + window)[False]
+            intervals = self.calendar_id._work_intervals_batch(begin, begin + window)[
+                False
+            ]
             for int_start, int_stop, _meta in intervals:
                 length = (int_stop - int_start).total_seconds() / 60.0
                 while pending and offsets[pending[0]] - done_minutes <= length:
                     index = pending.pop(0)
-                    moment = int_start + timedelta(minutes=offsets[index] - done_minutes)
-                    result[index] = _round_second(moment.astimezone(utc).replace(tzinfo=None))
+                    moment = int_start + timedelta(
+                        minutes=offsets[index] - done_minutes
+                    )
+                    result[index] = _round_second(
+                        moment.astimezone(utc).replace(tzinfo=None)
+                    )
                 done_minutes += length
                 if not pending:
                     return result

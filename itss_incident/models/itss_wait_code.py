@@ -11,7 +11,9 @@ class ItssWaitCode(models.Model):
 
     name = fields.Char(required=True, translate=True, tracking=True)
     code = fields.Char(
-        required=True, tracking=True, help="Short code used in reports and integrations."
+        required=True,
+        tracking=True,
+        help="Short code used in reports and integrations.",
     )
     description = fields.Text(translate=True, tracking=True)
     sequence = fields.Integer(default=10)

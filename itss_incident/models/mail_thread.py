@@ -13,7 +13,10 @@ def is_auto_submitted(message):
         return True
     if message.get("X-Autoreply") or message.get("X-Autorespond"):
         return True
-    if (message.get("X-Auto-Response-Suppress") or "").strip().lower() in ("all", "oof"):
+    if (message.get("X-Auto-Response-Suppress") or "").strip().lower() in (
+        "all",
+        "oof",
+    ):
         return True
     precedence = (message.get("Precedence") or "").strip().lower()
     return precedence in ("bulk", "junk", "list", "auto_reply")

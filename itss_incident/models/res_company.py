@@ -5,7 +5,11 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     # Shipped configuration rows of the main company that a new company gets a copy of.
-    _itss_company_models = ("itss.priority.matrix", "itss.sla.policy", "itss.escalation.rule")
+    _itss_company_models = (
+        "itss.priority.matrix",
+        "itss.sla.policy",
+        "itss.escalation.rule",
+    )
 
     itss_major_priority = fields.Selection(
         [("1", "P1 only"), ("2", "P1 and P2"), ("0", "None")],
@@ -94,9 +98,11 @@ class ResCompany(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"itss_sla_warn_first_pct", "itss_sla_warn_second_pct", "itss_l2_contact_minutes"} & set(
-            vals
-        ):
+        if {
+            "itss_sla_warn_first_pct",
+            "itss_sla_warn_second_pct",
+            "itss_l2_contact_minutes",
+        } & set(vals):
             # warnings and the watchdog of open tickets move: the scheduled action
             # re-targets them
             self.env["helpdesk.ticket"]._itss_mark_retarget(self)
@@ -108,8 +114,10 @@ class ResCompany(models.Model):
         source = self.env.ref("base.main_company", raise_if_not_found=False)
         for model_name in self._itss_company_models:
             model = self.env[model_name].sudo().with_context(active_test=False)
-            shipped = self.env["ir.model.data"].sudo().search(
-                [("module", "=", "itss_incident"), ("model", "=", model_name)]
+            shipped = (
+                self.env["ir.model.data"]
+                .sudo()
+                .search([("module", "=", "itss_incident"), ("model", "=", model_name)])
             )
             rows = model.browse(shipped.mapped("res_id")).exists()
             rows = rows.filtered(lambda r, s=source: r.company_id == s)

@@ -23,13 +23,17 @@ class ItssIncidentReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
     tier = fields.Selection(ITSS_TIER_SELECTION, string="Support Tier", readonly=True)
-    category_id = fields.Many2one("helpdesk.ticket.category", string="Category", readonly=True)
+    category_id = fields.Many2one(
+        "helpdesk.ticket.category", string="Category", readonly=True
+    )
     itss_ticket_type = fields.Selection(
         TICKET_TYPE_SELECTION,
         string="Ticket Type",
         readonly=True,
     )
-    itss_priority = fields.Selection(PRIORITY_SELECTION, string="Priority", readonly=True)
+    itss_priority = fields.Selection(
+        PRIORITY_SELECTION, string="Priority", readonly=True
+    )
     itss_state = fields.Selection(
         ITSS_STATE_SELECTION,
         string="State",
@@ -52,20 +56,26 @@ class ItssIncidentReport(models.Model):
     response_in_sla = fields.Integer(string="Responded in SLA", readonly=True)
     resolve_in_sla = fields.Integer(string="Resolved in SLA", readonly=True)
     reopened = fields.Integer(
-        string="Reopened as New", readonly=True, help="Tickets that continue a closed one."
+        string="Reopened as New",
+        readonly=True,
+        help="Tickets that continue a closed one.",
     )
     response_minutes = fields.Float(
         string="Response Time (working min)", readonly=True, aggregator="avg"
     )
     response_minutes_wall = fields.Float(
-        string="Response Time (min)", readonly=True, aggregator="avg",
+        string="Response Time (min)",
+        readonly=True,
+        aggregator="avg",
         help="Wall-clock minutes from logging to the first response.",
     )
     resolve_minutes = fields.Float(
         string="Resolution Time (working min)", readonly=True, aggregator="avg"
     )
     resolve_hours_wall = fields.Float(
-        string="Resolution Time (hours)", readonly=True, aggregator="avg",
+        string="Resolution Time (hours)",
+        readonly=True,
+        aggregator="avg",
         help="Wall-clock hours from logging to resolution.",
     )
     paused_minutes = fields.Float(string="Paused Time (working min)", readonly=True)
@@ -161,10 +171,16 @@ class ItssIncidentReport(models.Model):
         )
         kpi = rows[0]
         resolved = kpi["resolved"]
-        kpi["fcr_rate"] = 100.0 * kpi["first_contact_resolved"] / resolved if resolved else None
-        kpi["ontime_rate"] = 100.0 * kpi["resolve_in_sla"] / resolved if resolved else None
+        kpi["fcr_rate"] = (
+            100.0 * kpi["first_contact_resolved"] / resolved if resolved else None
+        )
+        kpi["ontime_rate"] = (
+            100.0 * kpi["resolve_in_sla"] / resolved if resolved else None
+        )
         kpi["response_rate"] = (
-            100.0 * kpi["response_in_sla"] / kpi["responded"] if kpi["responded"] else None
+            100.0 * kpi["response_in_sla"] / kpi["responded"]
+            if kpi["responded"]
+            else None
         )
         return kpi
 
@@ -172,9 +188,12 @@ class ItssIncidentReport(models.Model):
     def _itss_period_kpis(self, date_from, date_to, domain=()):
         """KPIs of a period: what was logged in it, and what was resolved in it."""
         domain = list(domain)
-        logged = self._itss_kpis(domain + [("date", ">=", date_from), ("date", "<", date_to)])
+        logged = self._itss_kpis(
+            domain + [("date", ">=", date_from), ("date", "<", date_to)]
+        )
         resolved = self._itss_kpis(
-            domain + [("resolved_date", ">=", date_from), ("resolved_date", "<", date_to)]
+            domain
+            + [("resolved_date", ">=", date_from), ("resolved_date", "<", date_to)]
         )
         return {
             "logged": logged["logged"],

@@ -47,14 +47,20 @@ class ItssServiceReportData(models.AbstractModel):
         date_from = fields.Date.to_date(date_from)
         date_to = fields.Date.to_date(date_to)
         lang = lang or self.env.lang or "en_US"
-        company = self.env["res.company"].browse(company_id) if company_id else self.env.company
+        company = (
+            self.env["res.company"].browse(company_id)
+            if company_id
+            else self.env.company
+        )
         customer = self.env["res.partner"].browse(partner_id or [])
         report = self.env["itss.incident.report"].with_context(lang=lang)
         domain = self._itss_domain(company, customer) + list(domain or [])
         periods = self._itss_periods(date_from, date_to, period)
         history = [
             dict(
-                report._itss_period_kpis(self._itss_dt(start), self._itss_dt(end), domain),
+                report._itss_period_kpis(
+                    self._itss_dt(start), self._itss_dt(end), domain
+                ),
                 label=self._itss_period_label(start, end, period, lang),
             )
             for start, end in periods
@@ -63,7 +69,10 @@ class ItssServiceReportData(models.AbstractModel):
         previous = history[-2]
         start, end = self._itss_dt(periods[-1][0]), self._itss_dt(periods[-1][1])
         logged_domain = domain + [("date", ">=", start), ("date", "<", end)]
-        resolved_domain = domain + [("resolved_date", ">=", start), ("resolved_date", "<", end)]
+        resolved_domain = domain + [
+            ("resolved_date", ">=", start),
+            ("resolved_date", "<", end),
+        ]
         breakdowns = {
             name: self._itss_breakdown(report, field, logged_domain, resolved_domain)
             for name, field in (
@@ -72,7 +81,11 @@ class ItssServiceReportData(models.AbstractModel):
                 ("priority", "itss_priority"),
             )
         }
-        weekly = report._read_group(logged_domain, ["date:week"], ["__count"]) if charts else []
+        weekly = (
+            report._read_group(logged_domain, ["date:week"], ["__count"])
+            if charts
+            else []
+        )
         volumes = [h["logged"] for h in history[:-1]]
         return {
             "company": company,
@@ -95,15 +108,21 @@ class ItssServiceReportData(models.AbstractModel):
                 "ontime": company.itss_kpi_ontime_target,
             },
             "charts": charts,
-            "chart_weekly": charts and svg_bars(
-                [(format_date(self.env, week, lang_code=lang), count) for week, count in weekly],
+            "chart_weekly": charts
+            and svg_bars(
+                [
+                    (format_date(self.env, week, lang_code=lang), count)
+                    for week, count in weekly
+                ],
                 self.env._("Tickets logged per week"),
             ),
-            "chart_priority": charts and svg_bars(
+            "chart_priority": charts
+            and svg_bars(
                 [(row["label"], row["logged"]) for row in breakdowns["priority"]],
                 self.env._("Priority mix"),
             ),
-            "chart_sla": charts and svg_bars(
+            "chart_sla": charts
+            and svg_bars(
                 [(h["label"], round(h["ontime_rate"] or 0.0, 1)) for h in history],
                 self.env._("On-time resolution (%)"),
                 target=company.itss_kpi_ontime_target,
@@ -148,7 +167,9 @@ class ItssServiceReportData(models.AbstractModel):
 
     @api.model
     def _itss_file_name(self, date_from, date_to):
-        return self.env._("Service report %(start)s - %(end)s", start=date_from, end=date_to)
+        return self.env._(
+            "Service report %(start)s - %(end)s", start=date_from, end=date_to
+        )
 
     @api.model
     def _itss_labels(self):
@@ -180,7 +201,9 @@ class ItssServiceReportData(models.AbstractModel):
     def _itss_domain(self, company, customer):
         domain = [("company_id", "=", company.id)]
         if customer:
-            domain.append(("commercial_partner_id", "=", customer.commercial_partner_id.id))
+            domain.append(
+                ("commercial_partner_id", "=", customer.commercial_partner_id.id)
+            )
         return domain
 
     @api.model
@@ -222,9 +245,11 @@ class ItssServiceReportData(models.AbstractModel):
             )
         }
         rows = []
-        selection = dict(report._fields[field]._description_selection(self.env)) if (
-            report._fields[field].type == "selection"
-        ) else {}
+        selection = (
+            dict(report._fields[field]._description_selection(self.env))
+            if (report._fields[field].type == "selection")
+            else {}
+        )
         for key in sorted(set(logged) | set(resolved), key=lambda k: str(k)):
             count, fcr, ontime = resolved.get(key, (0, 0, 0))
             if isinstance(key, models.BaseModel):

@@ -97,10 +97,22 @@ class ItssCase(BaseCommon):
                 "tz": "Asia/Shanghai",
                 "attendance_ids": [(5, 0, 0)]
                 + [
-                    (0, 0, {"name": f"{day} {period}", "dayofweek": str(day),
-                            "hour_from": start, "hour_to": end, "day_period": period})
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": end,
+                            "day_period": period,
+                        },
+                    )
                     for day in range(5)
-                    for start, end, period in ((8.5, 12.0, "morning"), (13.0, 17.5, "afternoon"))
+                    for start, end, period in (
+                        (8.5, 12.0, "morning"),
+                        (13.0, 17.5, "afternoon"),
+                    )
                 ],
             }
         )
@@ -126,7 +138,10 @@ class ItssCase(BaseCommon):
                 }
             )
             for priority, response, resolve in (
-                ("1", 10, 2), ("2", 20, 5), ("3", 30, 8), ("4", 60, 24)
+                ("1", 10, 2),
+                ("2", 20, 5),
+                ("3", 30, 8),
+                ("4", 60, 24),
             )
         }
         cls.wait_code = cls.env.ref("itss_incident.wait_code_vendor")

@@ -31,18 +31,28 @@ class TestAccessRights(ItssCase):
     @users("itss_manager")
     def test_incident_manager_edits_matrix_and_codes(self):
         cell = self.env["itss.priority.matrix"].search(
-            [("company_id", "=", self.env.company.id), ("impact", "=", "3"), ("urgency", "=", "3")]
+            [
+                ("company_id", "=", self.env.company.id),
+                ("impact", "=", "3"),
+                ("urgency", "=", "3"),
+            ]
         )
         self.assertEqual(cell.priority, "3")
         cell.priority = "2"
-        code = self.env["itss.wait.code"].create({"name": "Waiting for power", "code": "POWER"})
+        code = self.env["itss.wait.code"].create(
+            {"name": "Waiting for power", "code": "POWER"}
+        )
         # what the others see once saved: read back from the database, not the cache
         self.env.flush_all()
         self.env.invalidate_all()
         ticket = self._ticket(itss_impact="3", itss_urgency="3")
-        self.assertEqual(ticket.itss_priority, "2", "new tickets get the manager's priority")
         self.assertEqual(
-            self.env["itss.wait.code"].with_user(self.agent).search([("code", "=", "POWER")]),
+            ticket.itss_priority, "2", "new tickets get the manager's priority"
+        )
+        self.assertEqual(
+            self.env["itss.wait.code"]
+            .with_user(self.agent)
+            .search([("code", "=", "POWER")]),
             code,
             "the desk picks the new wait code",
         )
@@ -50,7 +60,11 @@ class TestAccessRights(ItssCase):
     def test_engineer_works_own_team_tickets_only(self):
         ticket = self._ticket(team_id=self.team_l2.id)
         other = self.env["helpdesk.ticket"].create(
-            {"name": "Other team", "description": "<p>x</p>", "team_id": self.team_plain.id}
+            {
+                "name": "Other team",
+                "description": "<p>x</p>",
+                "team_id": self.team_plain.id,
+            }
         )
         as_engineer = self.env["helpdesk.ticket"].with_user(self.engineer)
         self.assertIn(ticket, as_engineer.search([]))
@@ -84,9 +98,14 @@ class TestAccessRights(ItssCase):
         )
         ticket = self._ticket("resolved", partner_id=portal.partner_id.id)
         as_portal = ticket.with_user(portal)
-        self.assertEqual(as_portal.itss_priority, ticket.itss_priority, "reads its own ticket")
-        for vals in ({"itss_priority": "1"}, {"itss_satisfaction": "5"},
-                     {"stage_id": self.stages["closed"].id}):
+        self.assertEqual(
+            as_portal.itss_priority, ticket.itss_priority, "reads its own ticket"
+        )
+        for vals in (
+            {"itss_priority": "1"},
+            {"itss_satisfaction": "5"},
+            {"stage_id": self.stages["closed"].id},
+        ):
             with self.assertRaises(AccessError):
                 as_portal.write(vals)
         self.assertEqual(ticket.itss_state, "resolved")

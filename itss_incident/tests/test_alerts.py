@@ -20,9 +20,14 @@ ALERTMANAGER = shutil.which("prometheus-alertmanager") or shutil.which("alertman
 AMTOOL = shutil.which("amtool")
 
 
-def alertmanager_payload(status="firing", fingerprint="fp1", labels=None, ends_at=None,
-                         group_key=None):
-    labels = labels or {"alertname": "DiskFull", "instance": "db01:9100", "severity": "critical"}
+def alertmanager_payload(
+    status="firing", fingerprint="fp1", labels=None, ends_at=None, group_key=None
+):
+    labels = labels or {
+        "alertname": "DiskFull",
+        "instance": "db01:9100",
+        "severity": "critical",
+    }
     return {
         "version": "4",
         "groupKey": group_key or '{}:{alertname="DiskFull"}',
@@ -46,12 +51,21 @@ class AlertMixin:
     @classmethod
     def _make_source(cls, env, company=None, **vals):
         team = env["helpdesk.ticket.team"].create(
-            {"name": "Alert L1", "itss_tier": "1",
-             **({"company_id": company.id} if company else {})}
+            {
+                "name": "Alert L1",
+                "itss_tier": "1",
+                **({"company_id": company.id} if company else {}),
+            }
         )
         source = env["itss.alert.source"].create(
-            dict({"name": "Test Alertmanager", "team_id": team.id,
-                  **({"company_id": company.id} if company else {})}, **vals)
+            dict(
+                {
+                    "name": "Test Alertmanager",
+                    "team_id": team.id,
+                    **({"company_id": company.id} if company else {}),
+                },
+                **vals,
+            )
         )
         action = source.action_generate_token()
         token = env["itss.alert.source.token"].browse(action["res_id"]).token
@@ -90,7 +104,10 @@ class TestAlertIntake(AlertMixin, TransactionCase):
         self.assertEqual(self._ingest(alertmanager_payload())["created"], 1)
         ticket = self._tickets()
         self.assertTrue(ticket.itss_auto_generated)
-        self.assertEqual(ticket.channel_id, self.env.ref("itss_incident.helpdesk_ticket_channel_monitoring"))
+        self.assertEqual(
+            ticket.channel_id,
+            self.env.ref("itss_incident.helpdesk_ticket_channel_monitoring"),
+        )
         self.assertEqual(ticket.itss_impact, "1", "severity critical")
         self.assertEqual(ticket.itss_priority, "1")
         self.assertIn("DiskFull", ticket.name)
@@ -105,8 +122,10 @@ class TestAlertIntake(AlertMixin, TransactionCase):
         self.assertEqual(len(self._tickets()), 1)
         self.assertEqual(ticket.itss_alert_count, 2)
         # cleared: resolved at endsAt, closes after the quiet period without anyone
-        self._ingest(alertmanager_payload("resolved", ends_at="2026-11-20T08:10:00Z"),
-                     when="2026-11-20 08:11:00")
+        self._ingest(
+            alertmanager_payload("resolved", ends_at="2026-11-20T08:10:00Z"),
+            when="2026-11-20 08:11:00",
+        )
         self.assertEqual(ticket.itss_state, "resolved")
         self.assertEqual(str(ticket.itss_recovery_date), "2026-11-20 08:10:00")
         self.assertIn("Alert cleared", ticket.itss_solution)
@@ -128,8 +147,10 @@ class TestAlertIntake(AlertMixin, TransactionCase):
     def test_flapping_goes_back_on_the_same_ticket(self):
         self._ingest(alertmanager_payload())
         ticket = self._tickets()
-        self._ingest(alertmanager_payload("resolved", ends_at="2026-11-20T08:03:00Z"),
-                     when="2026-11-20 08:03:00")
+        self._ingest(
+            alertmanager_payload("resolved", ends_at="2026-11-20T08:03:00Z"),
+            when="2026-11-20 08:03:00",
+        )
         self.assertEqual(ticket.itss_state, "resolved")
         self._ingest(alertmanager_payload(), when="2026-11-20 08:05:00")
         self.assertEqual(len(self._tickets()), 1)
@@ -140,14 +161,21 @@ class TestAlertIntake(AlertMixin, TransactionCase):
         self._ingest(alertmanager_payload())
         ticket = self._tickets()
         engineer = self.env["res.users"].create(
-            {"name": "Alert engineer", "login": "alert_engineer",
-             "groups_id": [(6, 0, [self.env.ref("itss_incident.group_itss_engineer").id])]}
+            {
+                "name": "Alert engineer",
+                "login": "alert_engineer",
+                "groups_id": [
+                    (6, 0, [self.env.ref("itss_incident.group_itss_engineer").id])
+                ],
+            }
         )
         ticket.team_id.user_ids = [(4, engineer.id)]
         ticket.with_user(engineer).action_itss_accept()
         self.assertTrue(ticket.itss_alert_touched)
-        self._ingest(alertmanager_payload("resolved", ends_at="2026-11-20T08:10:00Z"),
-                     when="2026-11-20 08:11:00")
+        self._ingest(
+            alertmanager_payload("resolved", ends_at="2026-11-20T08:10:00Z"),
+            when="2026-11-20 08:11:00",
+        )
         self.assertEqual(ticket.itss_state, "resolved")
         with freeze_time("2026-11-20 09:00:00"):
             self.env["helpdesk.ticket"]._cron_itss_auto_close()
@@ -155,19 +183,29 @@ class TestAlertIntake(AlertMixin, TransactionCase):
 
     def test_other_labels_other_ticket_and_group_key(self):
         self._ingest(alertmanager_payload())
-        self._ingest(alertmanager_payload(fingerprint="fp2", labels={"alertname": "CPU", "severity": "warning"}))
+        self._ingest(
+            alertmanager_payload(
+                fingerprint="fp2", labels={"alertname": "CPU", "severity": "warning"}
+            )
+        )
         tickets = self._tickets()
         self.assertEqual(len(tickets), 2)
         self.assertEqual(tickets[1].itss_impact, "3", "severity warning")
         grouped, _token = self._make_source(self.env, group_by_key=True)
         for fingerprint in ("a", "b", "c"):
-            grouped._itss_ingest(grouped._itss_parse(alertmanager_payload(fingerprint=fingerprint)))
+            grouped._itss_ingest(
+                grouped._itss_parse(alertmanager_payload(fingerprint=fingerprint))
+            )
         self.assertEqual(grouped.ticket_count, 1, "one ticket per Alertmanager group")
 
     def test_generic_format(self):
         source, _token = self._make_source(self.env, kind="generic")
         alerts = source._itss_parse(
-            {"title": "Backup failed", "status": "firing", "labels": {"job": "backup", "severity": "error"}}
+            {
+                "title": "Backup failed",
+                "status": "firing",
+                "labels": {"job": "backup", "severity": "error"},
+            }
         )
         source._itss_ingest(alerts)
         ticket = source.ticket_ids
@@ -177,7 +215,9 @@ class TestAlertIntake(AlertMixin, TransactionCase):
     def test_no_query_per_label(self):
         self._ingest(alertmanager_payload())
         few = alertmanager_payload()
-        many = alertmanager_payload(labels={f"label{i}": str(i) for i in range(50)} | {"alertname": "DiskFull"})
+        many = alertmanager_payload(
+            labels={f"label{i}": str(i) for i in range(50)} | {"alertname": "DiskFull"}
+        )
         many["alerts"][0]["fingerprint"] = "fp1"
         self.env.flush_all()
         with self.assertQueryCount(__system__=40) as _count:
@@ -201,12 +241,24 @@ class TestAlertIntake(AlertMixin, TransactionCase):
             ({"alerts": "x"}, "has no alerts"),
             ({"alerts": []}, "has no alerts"),
             ({"alerts": [1]}, "Each alert must be a JSON object"),
-            ({"alerts": [{"labels": "x"}]}, "Labels and annotations must be JSON objects"),
-            ({"alerts": [{"status": "weird", "labels": {"a": "b"}}]}, "Unknown alert status weird"),
+            (
+                {"alerts": [{"labels": "x"}]},
+                "Labels and annotations must be JSON objects",
+            ),
+            (
+                {"alerts": [{"status": "weird", "labels": {"a": "b"}}]},
+                "Unknown alert status weird",
+            ),
             ({"alerts": [{"status": "firing"}]}, "needs a fingerprint or labels"),
-            ({"alerts": [{"labels": {"a": "b"}, "startsAt": "yesterday"}]}, "Invalid time yesterday"),
+            (
+                {"alerts": [{"labels": {"a": "b"}, "startsAt": "yesterday"}]},
+                "Invalid time yesterday",
+            ),
         ):
-            with self.subTest(payload=payload), self.assertRaisesRegex(UserError, reason):
+            with (
+                self.subTest(payload=payload),
+                self.assertRaisesRegex(UserError, reason),
+            ):
                 self.source._itss_parse(payload)
         self.assertFalse(self._tickets())
 
@@ -226,7 +278,9 @@ class TestAlertRace(AlertMixin, TransactionCase):
     def _cleanup(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            env["helpdesk.ticket"].search([("itss_alert_source_id", "=", self.source_id)]).unlink()
+            env["helpdesk.ticket"].search(
+                [("itss_alert_source_id", "=", self.source_id)]
+            ).unlink()
             env["itss.alert.source"].browse(self.source_id).unlink()
             env["helpdesk.ticket.team"].browse(self.team_id).unlink()
 
@@ -241,8 +295,12 @@ class TestAlertRace(AlertMixin, TransactionCase):
                 with self.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     source = env["itss.alert.source"].browse(self.source_id)
-                    alerts = source._itss_parse(alertmanager_payload(
-                        fingerprint="race", labels={"alertname": "Race", "severity": "warning"}))
+                    alerts = source._itss_parse(
+                        alertmanager_payload(
+                            fingerprint="race",
+                            labels={"alertname": "Race", "severity": "warning"},
+                        )
+                    )
                     cr.execute("SELECT 1")  # take the snapshot before the other commits
                     barrier.wait(10)
                     ItssAlertController._itss_ingest(source, alerts)
@@ -259,7 +317,8 @@ class TestAlertRace(AlertMixin, TransactionCase):
         with self.registry.cursor() as cr:
             cr.execute(
                 "SELECT count(*), max(itss_alert_count) FROM helpdesk_ticket "
-                "WHERE itss_alert_source_id = %s", [self.source_id]
+                "WHERE itss_alert_source_id = %s",
+                [self.source_id],
             )
             count, occurrences = cr.fetchone()
         self.assertEqual(count, 1)
@@ -274,34 +333,55 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
         cls.env.company.itss_major_priority = "0"  # no major incident process here
         cls.source, cls.token = cls._make_source(cls.env)
         other_company = cls.env["res.company"].create({"name": "Other alert company"})
-        cls.other_source, cls.other_token = cls._make_source(cls.env, company=other_company)
+        cls.other_source, cls.other_token = cls._make_source(
+            cls.env, company=other_company
+        )
 
     def _post(self, source_id, body, token=None, headers=None):
         headers = dict(headers or {}, **{"Content-Type": "application/json"})
         if token:
             headers["Authorization"] = f"Bearer {token}"
         data = body if isinstance(body, (bytes, str)) else json.dumps(body)
-        return self.url_open(f"/itss/alert/{source_id}", data=data, headers=headers,
-                             allow_redirects=False)
+        return self.url_open(
+            f"/itss/alert/{source_id}",
+            data=data,
+            headers=headers,
+            allow_redirects=False,
+        )
 
     def _tickets(self, source):
-        return self.env["helpdesk.ticket"].search([("itss_alert_source_id", "=", source.id)])
+        return self.env["helpdesk.ticket"].search(
+            [("itss_alert_source_id", "=", source.id)]
+        )
 
     @mute_logger("odoo.http", "werkzeug")
     def test_refused_requests_create_nothing(self):
         good = alertmanager_payload()
         self.assertEqual(self._post(self.source.id, good).status_code, 403, "no token")
-        self.assertEqual(self._post(self.source.id, good, token="wrong").status_code, 403)
+        self.assertEqual(
+            self._post(self.source.id, good, token="wrong").status_code, 403
+        )
         self.assertEqual(self._post(999999, good, token=self.token).status_code, 403)
         self.assertEqual(
-            self._post(self.other_source.id, good, token=self.token).status_code, 403,
+            self._post(self.other_source.id, good, token=self.token).status_code,
+            403,
             "another company's source with this source's token",
         )
-        self.assertEqual(self._post(self.source.id, b"{not json", token=self.token).status_code, 400)
-        self.assertEqual(self._post(self.source.id, {"alerts": []}, token=self.token).status_code, 400)
+        self.assertEqual(
+            self._post(self.source.id, b"{not json", token=self.token).status_code, 400
+        )
+        self.assertEqual(
+            self._post(self.source.id, {"alerts": []}, token=self.token).status_code,
+            400,
+        )
         big = b'{"alerts": [' + b" " * (1024 * 1024 + 10) + b"]}"
-        self.assertEqual(self._post(self.source.id, big, token=self.token).status_code, 400)
-        get = self.url_open(f"/itss/alert/{self.source.id}", headers={"Authorization": f"Bearer {self.token}"})
+        self.assertEqual(
+            self._post(self.source.id, big, token=self.token).status_code, 400
+        )
+        get = self.url_open(
+            f"/itss/alert/{self.source.id}",
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
         self.assertEqual(get.status_code, 405)
         self.assertFalse(self._tickets(self.source))
         self.assertFalse(self._tickets(self.other_source))
@@ -310,7 +390,8 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
     def test_token_only_in_the_header_and_dedup(self):
         # a token in the URL would be kept by every access log: that form is gone
         response = self.url_open(
-            f"/itss/alert/{self.source.id}/{self.token}", data=json.dumps(alertmanager_payload()),
+            f"/itss/alert/{self.source.id}/{self.token}",
+            data=json.dumps(alertmanager_payload()),
             headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.status_code, 404)
@@ -318,7 +399,12 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
         response = self._post(self.source.id, alertmanager_payload(), token=self.token)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json(), {"created": 1, "updated": 0, "resolved": 0})
-        self.assertEqual(self._post(self.source.id, alertmanager_payload(), token=self.token).json()["updated"], 1)
+        self.assertEqual(
+            self._post(self.source.id, alertmanager_payload(), token=self.token).json()[
+                "updated"
+            ],
+            1,
+        )
         self.assertEqual(len(self._tickets(self.source)), 1)
 
     def test_twenty_identical_posts_at_once(self):
@@ -328,11 +414,18 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
         self.env.flush_all()
         url = f"{self.base_url()}/itss/alert/{self.source.id}"
         body = json.dumps(alertmanager_payload(fingerprint="storm"))
-        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"}
+        headers = {
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {self.token}",
+        }
 
         def post():
             with requests.Session() as session:
-                results.append(session.post(url, data=body, headers=headers, timeout=60).status_code)
+                results.append(
+                    session.post(
+                        url, data=body, headers=headers, timeout=60
+                    ).status_code
+                )
 
         threads = [threading.Thread(target=post) for _i in range(20)]
         for thread in threads:
@@ -346,7 +439,9 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
 
     def test_real_alertmanager(self):
         if not (ALERTMANAGER and AMTOOL):
-            self.skipTest("prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)")
+            self.skipTest(
+                "prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)"
+            )
         port = self._free_port()
         odoo_port = self._odoo_port()
         workdir = tempfile.mkdtemp(prefix="itss-am-")
@@ -371,10 +466,16 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
                 f"            credentials: '{self.token}'\n"
             )
         process = subprocess.Popen(
-            [ALERTMANAGER, f"--config.file={config}", f"--storage.path={workdir}/data",
-             f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
-             "--log.level=warn"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                ALERTMANAGER,
+                f"--config.file={config}",
+                f"--storage.path={workdir}/data",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address=",
+                "--log.level=warn",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         self.addCleanup(process.wait, 10)
         self.addCleanup(process.terminate)
@@ -382,27 +483,50 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
         self._wait(lambda: self._ready(port), "Alertmanager up")
 
         def amtool_add(*args):
-            subprocess.run([AMTOOL, "--alertmanager.url", url, "alert", "add", *args],
-                           check=True, capture_output=True, timeout=30)
+            subprocess.run(
+                [AMTOOL, "--alertmanager.url", url, "alert", "add", *args],
+                check=True,
+                capture_output=True,
+                timeout=30,
+            )
 
-        amtool_add("alertname=DiskFull", "instance=db01", "severity=critical",
-                   "--annotation=summary=Disk almost full")
-        ticket = self._wait(lambda: self._tickets(self.source), "a ticket for the alert")
-        self._locked(lambda: (
-            self.assertEqual(len(ticket), 1),
-            self.assertTrue(ticket.itss_auto_generated),
-            self.assertEqual(ticket.itss_priority, "1"),
-        ))
+        amtool_add(
+            "alertname=DiskFull",
+            "instance=db01",
+            "severity=critical",
+            "--annotation=summary=Disk almost full",
+        )
+        ticket = self._wait(
+            lambda: self._tickets(self.source), "a ticket for the alert"
+        )
+        self._locked(
+            lambda: (
+                self.assertEqual(len(ticket), 1),
+                self.assertTrue(ticket.itss_auto_generated),
+                self.assertEqual(ticket.itss_priority, "1"),
+            )
+        )
         # the same alert again updates it
-        amtool_add("alertname=DiskFull", "instance=db01", "severity=critical",
-                   "--annotation=summary=Disk almost full")
+        amtool_add(
+            "alertname=DiskFull",
+            "instance=db01",
+            "severity=critical",
+            "--annotation=summary=Disk almost full",
+        )
         # another alert with other labels: a second ticket
         amtool_add("alertname=HighCPU", "instance=app02", "severity=warning")
         self._wait(lambda: len(self._tickets(self.source)) == 2, "a second ticket")
         # resolving it (endsAt in the past) resolves the ticket
-        past = (fields.Datetime.now() - timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
-        amtool_add("alertname=DiskFull", "instance=db01", "severity=critical",
-                   "--annotation=summary=Disk almost full", f"--end={past}")
+        past = (fields.Datetime.now() - timedelta(seconds=5)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
+        amtool_add(
+            "alertname=DiskFull",
+            "instance=db01",
+            "severity=critical",
+            "--annotation=summary=Disk almost full",
+            f"--end={past}",
+        )
 
         def resolved():
             ticket.invalidate_recordset()
@@ -416,7 +540,9 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
             self.env.invalidate_all()
             self.assertEqual(len(self._tickets(self.source)), 2)
             # and, nobody having worked on it, closed once quiet
-            later = fields.Datetime.now() + timedelta(minutes=self.source.quiet_minutes + 1)
+            later = fields.Datetime.now() + timedelta(
+                minutes=self.source.quiet_minutes + 1
+            )
             with freeze_time(later):
                 self.env["helpdesk.ticket"]._cron_itss_auto_close()
             self.assertEqual(ticket.itss_state, "closed")

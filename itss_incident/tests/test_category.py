@@ -33,7 +33,9 @@ class TestCategory(ItssCase):
 
     def test_shipped_categories(self):
         parent = self.env.ref("itss_incident.helpdesk_ticket_category_itss_server")
-        child = self.env.ref("itss_incident.helpdesk_ticket_category_itss_server_network")
+        child = self.env.ref(
+            "itss_incident.helpdesk_ticket_category_itss_server_network"
+        )
         self.assertEqual(child.parent_id, parent)
         names = set(
             self.env["helpdesk.ticket.category"]

@@ -29,7 +29,8 @@ class TestCloseFlow(ItssCase):
         self.assertEqual(ticket.itss_state, "closed")
         self.assertEqual(ticket.itss_close_origin, "rejected")
         self.assertEqual(
-            ticket.itss_closure_code_id, self.env.ref("itss_incident.closure_code_unsuccessful")
+            ticket.itss_closure_code_id,
+            self.env.ref("itss_incident.closure_code_unsuccessful"),
         )
         self.assertEqual(new.itss_reopened_from_id, ticket)
         self.assertEqual(ticket.itss_reopened_ticket_ids, new)
@@ -40,7 +41,10 @@ class TestCloseFlow(ItssCase):
         self.assertIn("Still crashes", new.description)
         self.assertNotEqual(new.number, ticket.number)
         followups = ticket.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("itss_incident.mail_act_itss_followup")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("itss_incident.mail_act_itss_followup")
+            )
         )
         self.assertFalse(followups, "no follow-up visit for a rejected resolution")
 
@@ -57,7 +61,8 @@ class TestCloseFlow(ItssCase):
         self.assertEqual(ticket.itss_close_origin, "desk")
         self.assertEqual(ticket.itss_satisfaction, "5")
         self.assertEqual(
-            ticket.itss_closure_code_id, self.env.ref("itss_incident.closure_code_workaround")
+            ticket.itss_closure_code_id,
+            self.env.ref("itss_incident.closure_code_workaround"),
         )
 
     def test_close_wizard_needs_satisfaction(self):
@@ -69,7 +74,9 @@ class TestCloseFlow(ItssCase):
 
     def test_close_wizard_customer_rejected(self):
         ticket = self._ticket("resolved", user_id=self.engineer.id)
-        wizard = self.env["itss.ticket.close"].create({"ticket_id": ticket.id, "comment": "No"})
+        wizard = self.env["itss.ticket.close"].create(
+            {"ticket_id": ticket.id, "comment": "No"}
+        )
         action = wizard.action_reject()
         new = self.env["helpdesk.ticket"].browse(action["res_id"])
         self.assertEqual(new.itss_reopened_from_id, ticket)
@@ -80,7 +87,10 @@ class TestCloseFlow(ItssCase):
         self.team_l1.user_id = self.agent
         ticket.action_itss_close()
         activity = ticket.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("itss_incident.mail_act_itss_followup")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("itss_incident.mail_act_itss_followup")
+            )
         )
         self.assertEqual(activity.user_id, self.agent)
         wizard = self.env["itss.ticket.followup"].create(
@@ -98,8 +108,10 @@ class TestCloseFlow(ItssCase):
         ticket = self._ticket("closed", partner_id=self.vip_contact.id)
         count = self.env["helpdesk.ticket"].search_count([])
         ticket.message_post(
-            body="It is broken again", author_id=self.vip_contact.id,
-            message_type="email", subtype_xmlid="mail.mt_comment",
+            body="It is broken again",
+            author_id=self.vip_contact.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
         )
         self.assertEqual(ticket.itss_state, "closed", "never reopens")
         new = ticket.itss_reopened_ticket_ids
@@ -109,13 +121,17 @@ class TestCloseFlow(ItssCase):
         self.assertIn("broken again", new.description)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count + 1)
         told = self.env["mail.message"].search(
-            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id),
-             ("partner_ids", "in", self.vip_contact.ids)]
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("partner_ids", "in", self.vip_contact.ids),
+            ]
         )
         self.assertTrue(any(new.number in (m.body or "") for m in told))
         # an agent's note or reply on a closed ticket opens nothing
-        ticket.with_user(self.agent).message_post(body="FYI", subtype_xmlid="mail.mt_comment",
-                                                  message_type="comment")
+        ticket.with_user(self.agent).message_post(
+            body="FYI", subtype_xmlid="mail.mt_comment", message_type="comment"
+        )
         self.assertEqual(len(ticket.itss_reopened_ticket_ids), 1)
 
     def test_auto_reply_to_closed_ticket_opens_nothing(self):
@@ -123,9 +139,15 @@ class TestCloseFlow(ItssCase):
         self.vip_contact.email = "vip@example.com"
         ticket.message_subscribe(partner_ids=self.vip_contact.ids)
         count = self.env["helpdesk.ticket"].search_count([])
-        message_id = ticket.with_user(self.agent).message_post(
-            body="Your ticket is closed", message_type="comment", subtype_xmlid="mail.mt_comment"
-        ).message_id
+        message_id = (
+            ticket.with_user(self.agent)
+            .message_post(
+                body="Your ticket is closed",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            .message_id
+        )
         mail = (
             "Return-Path: <vip@example.com>\n"
             "From: VIP <vip@example.com>\n"
@@ -138,15 +160,17 @@ class TestCloseFlow(ItssCase):
             "Content-Type: text/plain\n\n"
             "I am out of the office until Monday.\n"
         )
-        self.env["mail.thread"].with_context(mail_channel_noautofollow=True).message_process(
-            "helpdesk.ticket", mail, thread_id=ticket.id
-        )
+        self.env["mail.thread"].with_context(
+            mail_channel_noautofollow=True
+        ).message_process("helpdesk.ticket", mail, thread_id=ticket.id)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count)
         self.assertFalse(ticket.itss_reopened_ticket_ids)
         # the same mail from a person opens a new ticket
         self.env["mail.thread"].message_process(
             "helpdesk.ticket",
-            mail.replace("Auto-Submitted: auto-replied\n", "").replace("ooo-1", "real-1"),
+            mail.replace("Auto-Submitted: auto-replied\n", "").replace(
+                "ooo-1", "real-1"
+            ),
             thread_id=ticket.id,
         )
         self.assertEqual(len(ticket.itss_reopened_ticket_ids), 1)
@@ -154,15 +178,30 @@ class TestCloseFlow(ItssCase):
 
 class TestReconfirmation(ItssCase):
     def test_engineer_needs_help(self):
-        pm = self.env["res.users"].create({"name": "PM", "login": "reconf_pm", "email": "pm@x.com"})
+        pm = self.env["res.users"].create(
+            {"name": "PM", "login": "reconf_pm", "email": "pm@x.com"}
+        )
         pm.partner_id.mobile = "+86 138 1234 5678"
-        self.team_l1.write({"itss_incident_manager_id": self.manager.id,
-                            "itss_project_manager_id": pm.id})
-        ticket = self._ticket("in_progress", itss_impact="1", itss_urgency="2",
-                              user_id=self.engineer.id)
+        self.team_l1.write(
+            {
+                "itss_incident_manager_id": self.manager.id,
+                "itss_project_manager_id": pm.id,
+            }
+        )
+        ticket = self._ticket(
+            "in_progress", itss_impact="1", itss_urgency="2", user_id=self.engineer.id
+        )
         self.assertEqual(ticket.itss_priority, "1")
-        wizard = self.env["itss.ticket.reconfirm"].with_user(self.engineer).create(
-            {"ticket_id": ticket.id, "can_handle_alone": False, "note": "Needs a DBA"}
+        wizard = (
+            self.env["itss.ticket.reconfirm"]
+            .with_user(self.engineer)
+            .create(
+                {
+                    "ticket_id": ticket.id,
+                    "can_handle_alone": False,
+                    "note": "Needs a DBA",
+                }
+            )
         )
         self.assertEqual(wizard.priority, "1")
         wizard.action_confirm()
@@ -172,7 +211,9 @@ class TestReconfirmation(ItssCase):
         logs = self.env["itss.escalation.log"].search([("ticket_id", "=", ticket.id)])
         self.assertEqual(sorted(logs.mapped("channel")), ["email", "sms"])
         self.assertEqual(logs[0].partner_ids, self.manager.partner_id | pm.partner_id)
-        self.assertTrue(self.env["sms.sms"].search([("number", "=", "+86 138 1234 5678")]))
+        self.assertTrue(
+            self.env["sms.sms"].search([("number", "=", "+86 138 1234 5678")])
+        )
         self.assertTrue(any("needs help" in (m.body or "") for m in ticket.message_ids))
 
     def test_engineer_corrects_priority_alone(self):
@@ -180,7 +221,9 @@ class TestReconfirmation(ItssCase):
         ticket.action_itss_reconfirm("3", True)
         self.assertEqual(ticket.itss_priority, "3")
         self.assertTrue(ticket.itss_can_handle_alone)
-        self.assertFalse(self.env["itss.escalation.log"].search([("ticket_id", "=", ticket.id)]))
+        self.assertFalse(
+            self.env["itss.escalation.log"].search([("ticket_id", "=", ticket.id)])
+        )
 
     def test_only_urgent_open_tickets(self):
         low = self._ticket("in_progress")

@@ -34,7 +34,9 @@ class TestConfigTracking(ItssCase):
         self._end_transaction()
         result = {}
         # read as the test's superuser: tracking values are for the chatter's widget
-        for message in record.with_env(self.env).message_ids.filtered("tracking_value_ids"):
+        for message in record.with_env(self.env).message_ids.filtered(
+            "tracking_value_ids"
+        ):
             self.assertEqual(message.author_id, self.manager.partner_id)
             for value in message.tracking_value_ids:
                 ftype = value.field_id.ttype
@@ -47,7 +49,11 @@ class TestConfigTracking(ItssCase):
     def test_sla_policy_changes_are_tracked(self):
         policy = self.policies["1"]
         self._as_manager(policy).write(
-            {"response_minutes": 15, "resolve_hours": 3, "team_ids": [(4, self.team_l1.id)]}
+            {
+                "response_minutes": 15,
+                "resolve_hours": 3,
+                "team_ids": [(4, self.team_l1.id)],
+            }
         )
         changes = self._changes(policy)
         self.assertEqual(changes["response_minutes"], (10, 15))
@@ -55,12 +61,23 @@ class TestConfigTracking(ItssCase):
         self.assertEqual(changes["team_ids"], ("", self.team_l1.display_name))
 
     def test_escalation_rule_changes_are_tracked(self):
-        rule = self._as_manager(self.env["itss.escalation.rule"]).create(
-            {"priority": "2", "trigger": "overdue", "minutes": 30, "role": "director",
-             "notify_email": True}
-        ).with_env(self.env)
+        rule = (
+            self._as_manager(self.env["itss.escalation.rule"])
+            .create(
+                {
+                    "priority": "2",
+                    "trigger": "overdue",
+                    "minutes": 30,
+                    "role": "director",
+                    "notify_email": True,
+                }
+            )
+            .with_env(self.env)
+        )
         self._end_transaction()
-        self._as_manager(rule).write({"minutes": 45, "role": "leader", "notify_sms": True})
+        self._as_manager(rule).write(
+            {"minutes": 45, "role": "leader", "notify_sms": True}
+        )
         changes = self._changes(rule)
         self.assertEqual(changes["minutes"], (30, 45))
         self.assertEqual(changes["role"], ("Department director", "Company leadership"))
@@ -69,36 +86,63 @@ class TestConfigTracking(ItssCase):
 
     def test_priority_matrix_cell_change_is_tracked(self):
         cell = self.env["itss.priority.matrix"].search(
-            [("company_id", "=", self.env.company.id), ("impact", "=", "3"),
-             ("urgency", "=", "3")]
+            [
+                ("company_id", "=", self.env.company.id),
+                ("impact", "=", "3"),
+                ("urgency", "=", "3"),
+            ]
         )
         self.assertEqual(cell.priority, "3")
         self._as_manager(cell).priority = "2"
-        self.assertEqual(self._changes(cell), {"priority": ("P3 - Medium", "P2 - High")})
+        self.assertEqual(
+            self._changes(cell), {"priority": ("P3 - Medium", "P2 - High")}
+        )
 
     def test_code_changes_are_tracked(self):
-        for xmlid in ("itss_incident.closure_code_resolved", "itss_incident.wait_code_vendor"):
+        for xmlid in (
+            "itss_incident.closure_code_resolved",
+            "itss_incident.wait_code_vendor",
+        ):
             with self.subTest(code=xmlid):
                 code = self.env.ref(xmlid)
                 old_name, old_code = code.name, code.code
-                self._as_manager(code).write({"name": "Renamed by the manager", "code": "RENAMED"})
+                self._as_manager(code).write(
+                    {"name": "Renamed by the manager", "code": "RENAMED"}
+                )
                 self.assertEqual(
                     self._changes(code),
-                    {"name": (old_name, "Renamed by the manager"), "code": (old_code, "RENAMED")},
+                    {
+                        "name": (old_name, "Renamed by the manager"),
+                        "code": (old_code, "RENAMED"),
+                    },
                 )
 
     def test_alert_source_changes_are_tracked(self):
-        source = self._as_manager(self.env["itss.alert.source"]).create(
-            {"name": "Test Alertmanager", "team_id": self.team_l1.id, "quiet_minutes": 10}
-        ).with_env(self.env)
+        source = (
+            self._as_manager(self.env["itss.alert.source"])
+            .create(
+                {
+                    "name": "Test Alertmanager",
+                    "team_id": self.team_l1.id,
+                    "quiet_minutes": 10,
+                }
+            )
+            .with_env(self.env)
+        )
         self._end_transaction()
-        self._as_manager(source).write({"team_id": self.team_l2.id, "quiet_minutes": 20})
+        self._as_manager(source).write(
+            {"team_id": self.team_l2.id, "quiet_minutes": 20}
+        )
         changes = self._changes(source)
-        self.assertEqual(changes["team_id"], (self.team_l1.display_name, self.team_l2.display_name))
+        self.assertEqual(
+            changes["team_id"], (self.team_l1.display_name, self.team_l2.display_name)
+        )
         self.assertEqual(changes["quiet_minutes"], (10, 20))
         # a severity line changed in place: logged on the source, old and new mapping
         critical = source.severity_ids.filtered(lambda line: line.value == "critical")
-        self._as_manager(source).write({"severity_ids": [(1, critical.id, {"urgency": "2"})]})
+        self._as_manager(source).write(
+            {"severity_ids": [(1, critical.id, {"urgency": "2"})]}
+        )
         self._end_transaction()
         self.assertIn(
             "critical: impact Extensive, urgency Critical → critical: impact Extensive, "
@@ -114,7 +158,10 @@ class TestConfigTracking(ItssCase):
         shown = source.message_ids.tracking_value_ids.mapped(
             lambda v: (v.old_value_char or "", v.new_value_char or "")
         )
-        self.assertNotIn(source.sudo().token_hash, str(shown) + str(source.message_ids.mapped("body")))
+        self.assertNotIn(
+            source.sudo().token_hash,
+            str(shown) + str(source.message_ids.mapped("body")),
+        )
 
     def test_forms_with_chatter_open_from_the_lists(self):
         records = (
@@ -131,9 +178,13 @@ class TestConfigTracking(ItssCase):
             with self.subTest(model=record._name):
                 mine = self._as_manager(record)
                 action = mine.get_formview_action()
-                form = mine.get_views([(action["views"][0][0], "form")])["views"]["form"]
+                form = mine.get_views([(action["views"][0][0], "form")])["views"][
+                    "form"
+                ]
                 self.assertIn("<chatter", form["arch"])
                 self.assertEqual(action["res_id"], record.id)
                 lists = mine.get_views([(False, "list")])["views"]["list"]["arch"]
                 if 'editable="' in lists:
-                    self.assertIn('name="get_formview_action"', lists, "a way to the form")
+                    self.assertIn(
+                        'name="get_formview_action"', lists, "a way to the form"
+                    )

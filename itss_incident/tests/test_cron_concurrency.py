@@ -24,12 +24,21 @@ class TestCronConcurrency(TransactionCase):
             self.major_priority = env.company.itss_major_priority
             env.company.itss_major_priority = "0"
             pm = env["res.users"].create(
-                {"login": "itss_conc_pm", "name": "Concurrency PM", "email": "pm@example.com"}
+                {
+                    "login": "itss_conc_pm",
+                    "name": "Concurrency PM",
+                    "email": "pm@example.com",
+                }
             )
             pm.partner_id.mobile = "+86 138 9999 0001"
             team = env["helpdesk.ticket.team"].create(
-                {"name": "Concurrency L1", "itss_tier": "1", "itss_project_manager_id": pm.id,
-                 "itss_director_id": pm.id, "itss_leader_id": pm.id}
+                {
+                    "name": "Concurrency L1",
+                    "itss_tier": "1",
+                    "itss_project_manager_id": pm.id,
+                    "itss_director_id": pm.id,
+                    "itss_leader_id": pm.id,
+                }
             )
             ticket = env["helpdesk.ticket"].create(
                 {
@@ -42,8 +51,12 @@ class TestCronConcurrency(TransactionCase):
                     "itss_logged_date": fields.Datetime.now() - timedelta(minutes=2),
                 }
             )
-            self.ids = {"user": pm.id, "partner": pm.partner_id.id, "team": team.id,
-                        "ticket": ticket.id}
+            self.ids = {
+                "user": pm.id,
+                "partner": pm.partner_id.id,
+                "team": team.id,
+                "ticket": ticket.id,
+            }
         self.addCleanup(self._cleanup)
 
     def _cleanup(self):
@@ -90,7 +103,8 @@ class TestCronConcurrency(TransactionCase):
             cr2.commit()
             self.assertEqual(self._log_count(cr2), sent)
             cr2.execute(
-                "SELECT count(*) FROM sms_sms WHERE partner_id = %s", [self.ids["partner"]]
+                "SELECT count(*) FROM sms_sms WHERE partner_id = %s",
+                [self.ids["partner"]],
             )
             self.assertEqual(cr2.fetchone()[0], 3)
 

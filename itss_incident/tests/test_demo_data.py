@@ -32,11 +32,14 @@ class TestDemoData(TransactionCase):
                 if ticket.itss_resolved_date:
                     self.assertGreaterEqual(ticket.itss_resolved_date, logged)
                     self.assertGreaterEqual(
-                        ticket.itss_resolved_date, ticket.itss_first_response_date or logged
+                        ticket.itss_resolved_date,
+                        ticket.itss_first_response_date or logged,
                     )
                 if ticket.itss_recovery_date:
                     self.assertGreaterEqual(ticket.itss_recovery_date, logged)
-                    self.assertLessEqual(ticket.itss_recovery_date, ticket.itss_resolved_date)
+                    self.assertLessEqual(
+                        ticket.itss_recovery_date, ticket.itss_resolved_date
+                    )
                 for pause in ticket.itss_sla_pause_ids:
                     self.assertGreaterEqual(pause.date_start, logged)
                     if pause.date_end:
@@ -52,12 +55,18 @@ class TestDemoData(TransactionCase):
         self.assertGreaterEqual(len(months), 5)
         self.assertGreater(len(self.tickets), 60)
         states = set(self.tickets.mapped("itss_state"))
-        self.assertTrue({"new", "in_progress", "pending", "resolved", "closed"} <= states)
+        self.assertTrue(
+            {"new", "in_progress", "pending", "resolved", "closed"} <= states
+        )
         self.assertTrue(self.tickets.filtered("itss_escalation_count"))
         self.assertTrue(self.tickets.filtered("itss_followup_result"))
         self.assertEqual(
-            set(self.tickets.filtered(lambda t: t.itss_state == "closed").mapped(
-                "itss_close_origin")) & {"desk", "customer", "auto"},
+            set(
+                self.tickets.filtered(lambda t: t.itss_state == "closed").mapped(
+                    "itss_close_origin"
+                )
+            )
+            & {"desk", "customer", "auto"},
             {"desk", "customer", "auto"},
         )
 
@@ -68,7 +77,9 @@ class TestDemoData(TransactionCase):
         open_tickets = self.tickets.filtered(
             lambda t: t.itss_state not in ("closed", "cancelled")
         )
-        self.assertTrue(open_tickets.itss_escalation_log_ids, "past due points are logged")
+        self.assertTrue(
+            open_tickets.itss_escalation_log_ids, "past due points are logged"
+        )
         loaded = max(open_tickets.mapped("itss_escalation_checked_date"))
         domain = [("model", "=", "helpdesk.ticket"), ("res_id", "in", self.tickets.ids)]
         mails = self.env["mail.mail"].search(domain)
@@ -77,24 +88,37 @@ class TestDemoData(TransactionCase):
             self.env["helpdesk.ticket"]._cron_itss_escalate()
         self.assertFalse(self.env["mail.mail"].search(domain) - mails)
         new_sms = self.env["sms.sms"].search([]) - sms
-        self.assertFalse(new_sms.mail_message_id.filtered(
-            lambda m: m.model == "helpdesk.ticket" and m.res_id in self.tickets.ids
-        ))
+        self.assertFalse(
+            new_sms.mail_message_id.filtered(
+                lambda m: m.model == "helpdesk.ticket" and m.res_id in self.tickets.ids
+            )
+        )
         self.assertFalse(new_sms)
 
     def test_no_itss_ticket_assigned_to_odoobot(self):
         root = self.env.ref("base.user_root")
         self.assertFalse(
-            self.env["helpdesk.ticket"].with_context(active_test=False).search(
-                [("itss_tier", "!=", False), ("user_id", "=", root.id)]
-            )
+            self.env["helpdesk.ticket"]
+            .with_context(active_test=False)
+            .search([("itss_tier", "!=", False), ("user_id", "=", root.id)])
         )
 
     def test_demo_users_work_in_shanghai(self):
-        logins = ["admin", "manager", "desk", "engineer", "engineer.infra",
-                  "engineer.desktop", "expert", "vendor", "director"]
-        users = self.env["res.users"].with_context(active_test=False).search(
-            [("login", "in", logins)]
+        logins = [
+            "admin",
+            "manager",
+            "desk",
+            "engineer",
+            "engineer.infra",
+            "engineer.desktop",
+            "expert",
+            "vendor",
+            "director",
+        ]
+        users = (
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search([("login", "in", logins)])
         )
         self.assertEqual(len(users), len(logins))
         for user in users:

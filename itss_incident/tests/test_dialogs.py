@@ -20,10 +20,16 @@ class TestDialogs(ItssCase):
         """Open the dialog of ``method`` as ``user`` and give its Form."""
         action = getattr(ticket.with_user(user), method)()
         self.assertEqual(action["target"], "new")
-        return Form(self.env[action["res_model"]].with_user(user).with_context(**action["context"]))
+        return Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
 
     def test_dispatch_dialog_prefills_the_category_group(self):
-        ticket = self._ticket("new", category_id=self.category_l2.id, team_id=self.team_l1.id)
+        ticket = self._ticket(
+            "new", category_id=self.category_l2.id, team_id=self.team_l1.id
+        )
         form = self._dialog(ticket, self.agent, "action_itss_dispatch_dialog")
         self.assertEqual(form.team_id, self.team_l2, "the category's support group")
         form.user_id = self.engineer
@@ -45,7 +51,9 @@ class TestDialogs(ItssCase):
             self.assertEqual(ticket.itss_state, "pending")
             self.assertEqual(ticket.itss_wait_code_id, self.wait_code)
             self.assertEqual(str(ticket.itss_pending_until), "2026-11-23 02:00:00")
-            todo = ticket.activity_ids.filtered(lambda a: a.activity_type_id == self.pending_type)
+            todo = ticket.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.pending_type
+            )
             self.assertEqual(len(todo), 1)
             self.assertEqual(todo.user_id, self.engineer)
             self.assertEqual(str(todo.date_deadline), "2026-11-23")
@@ -56,7 +64,9 @@ class TestDialogs(ItssCase):
         self.assertFalse(ticket.itss_pending_until, "the hold is over")
         self.assertFalse(todo.exists() and todo.active, "the to-do is done")
         self.assertFalse(
-            ticket.activity_ids.filtered(lambda a: a.activity_type_id == self.pending_type)
+            ticket.activity_ids.filtered(
+                lambda a: a.activity_type_id == self.pending_type
+            )
         )
 
     def test_hold_until_in_the_past_refused(self):
@@ -73,7 +83,9 @@ class TestDialogs(ItssCase):
         ticket.with_user(self.engineer).write({"itss_wait_code_id": self.wait_code.id})
         ticket.with_user(self.engineer).action_itss_pend()
         with self.assertRaisesRegex(ValidationError, "in the future"):
-            ticket.with_user(self.engineer).itss_pending_until = fields.Datetime.now() - timedelta(hours=1)
+            ticket.with_user(self.engineer).itss_pending_until = (
+                fields.Datetime.now() - timedelta(hours=1)
+            )
 
     def test_hold_dialog_only_in_progress(self):
         ticket = self._ticket("assigned")
@@ -87,7 +99,9 @@ class TestDialogs(ItssCase):
         with freeze_time("2026-11-20 05:00:00"):
             form = self._dialog(ticket, self.engineer, "action_itss_resolve_dialog")
             self.assertEqual(form.closure_code_id, self.code_resolved, "a default code")
-            self.assertEqual(str(form.completion_date), "2026-11-20 05:00:00", "now by default")
+            self.assertEqual(
+                str(form.completion_date), "2026-11-20 05:00:00", "now by default"
+            )
             form.solution = "<p>Replaced the disk</p>"
             form.recovery_date = fields.Datetime.to_datetime("2026-11-20 04:30:00")
             form.completion_date = fields.Datetime.to_datetime("2026-11-20 04:45:00")
@@ -105,10 +119,14 @@ class TestDialogs(ItssCase):
         ticket = self._ticket("in_progress", user_id=self.engineer.id)
         form = self._dialog(ticket, self.engineer, "action_itss_resolve_dialog")
         form.solution = "<p>Restarted</p>"
-        with self.assertRaisesRegex(AssertionError, "recovery_date is a required field"):
+        with self.assertRaisesRegex(
+            AssertionError, "recovery_date is a required field"
+        ):
             form.save()  # the dialog marks it required for an incident
-        wizard = self.env["itss.ticket.resolve"].with_user(self.engineer).create(
-            {"ticket_id": ticket.id, "solution": "<p>Restarted</p>"}
+        wizard = (
+            self.env["itss.ticket.resolve"]
+            .with_user(self.engineer)
+            .create({"ticket_id": ticket.id, "solution": "<p>Restarted</p>"})
         )
         with self.assertRaisesRegex(ValidationError, "Business Recovery Time"):
             wizard.action_resolve()  # and the model refuses it, whatever the path
@@ -118,8 +136,9 @@ class TestDialogs(ItssCase):
         now = fields.Datetime.now()
         ticket = self._ticket("in_progress", itss_logged_date=now - timedelta(hours=1))
         for completion in (now + timedelta(hours=1), now - timedelta(hours=2)):
-            with self.subTest(completion=completion), self.assertRaisesRegex(
-                ValidationError, "actual completion time"
+            with (
+                self.subTest(completion=completion),
+                self.assertRaisesRegex(ValidationError, "actual completion time"),
             ):
                 ticket.with_user(self.engineer).itss_completion_date = completion
 
@@ -138,16 +157,26 @@ class TestDialogs(ItssCase):
         form.reason = "Logged twice"
         form.save().action_cancel()
         self.assertEqual(ticket.itss_state, "cancelled")
-        self.assertEqual(ticket.itss_closure_code_id, self.env.ref("itss_incident.closure_code_cancelled"))
+        self.assertEqual(
+            ticket.itss_closure_code_id,
+            self.env.ref("itss_incident.closure_code_cancelled"),
+        )
         self.assertIn("Logged twice", ticket.message_ids[0].body)
 
     def test_dialogs_refused_on_closed_ticket(self):
         ticket = self._ticket("closed")
-        for method in ("action_itss_dispatch_dialog", "action_itss_resolve_dialog",
-                       "action_itss_cancel_dialog", "action_itss_close_dialog"):
+        for method in (
+            "action_itss_dispatch_dialog",
+            "action_itss_resolve_dialog",
+            "action_itss_cancel_dialog",
+            "action_itss_close_dialog",
+        ):
             # the desk agent opens these dialogs on open tickets: refused for the state
-            with self.subTest(method=method), self.assertRaisesRegex(
-                UserError, "is not a step of ticket|is not resolved"
+            with (
+                self.subTest(method=method),
+                self.assertRaisesRegex(
+                    UserError, "is not a step of ticket|is not resolved"
+                ),
             ):
                 getattr(ticket.with_user(self.agent), method)()
 
@@ -161,24 +190,38 @@ class TestDialogs(ItssCase):
 class TestQueues(ItssCase):
     def test_counts_follow_the_queues(self):
         company = self.env["res.company"].create({"name": "Test queue company"})
-        self.env["itss.priority.matrix"].sudo().search([("company_id", "=", company.id)])
+        self.env["itss.priority.matrix"].sudo().search(
+            [("company_id", "=", company.id)]
+        )
         team = self.env["helpdesk.ticket.team"].create(
-            {"name": "Queue L1", "itss_tier": "1", "company_id": company.id,
-             "user_ids": [(6, 0, [self.agent.id])]}
+            {
+                "name": "Queue L1",
+                "itss_tier": "1",
+                "company_id": company.id,
+                "user_ids": [(6, 0, [self.agent.id])],
+            }
         )
         self.agent.write({"company_ids": [(4, company.id)]})
         agent = self.agent.with_company(company)
         Ticket = self.env["helpdesk.ticket"].with_company(company)
 
         def ticket(state, **vals):
-            return Ticket.create(dict(
-                {"name": "Queue ticket", "description": "<p>x</p>", "team_id": team.id,
-                 "company_id": company.id, "user_id": False,
-                 "stage_id": self.stages[state].id,
-                 # logged before the recovery time of the requirements (now, later)
-                 "itss_logged_date": fields.Datetime.now()},
-                **self._requirements(state), **vals,
-            ))
+            return Ticket.create(
+                dict(
+                    {
+                        "name": "Queue ticket",
+                        "description": "<p>x</p>",
+                        "team_id": team.id,
+                        "company_id": company.id,
+                        "user_id": False,
+                        "stage_id": self.stages[state].id,
+                        # logged before the recovery time of the requirements (now, later)
+                        "itss_logged_date": fields.Datetime.now(),
+                    },
+                    **self._requirements(state),
+                    **vals,
+                )
+            )
 
         ticket("new")
         ticket("in_progress", user_id=self.agent.id)
@@ -191,9 +234,10 @@ class TestQueues(ItssCase):
 
         counts = {
             q["key"]: q["count"]
-            for q in self.env["helpdesk.ticket"].with_user(agent).with_context(
-                allowed_company_ids=[company.id]
-            ).itss_queue_counts()
+            for q in self.env["helpdesk.ticket"]
+            .with_user(agent)
+            .with_context(allowed_company_ids=[company.id])
+            .itss_queue_counts()
         }
         self.assertEqual(counts["my_queue"], 2)
         self.assertEqual(counts["unassigned"], 3)
@@ -202,9 +246,12 @@ class TestQueues(ItssCase):
         self.assertEqual(counts["p1_p2"], 1)
         self.assertEqual(counts["breaching_soon"], 1)
         queue = next(
-            q for q in self.env["helpdesk.ticket"].with_user(agent).with_context(
-                allowed_company_ids=[company.id]
-            ).itss_queue_counts() if q["key"] == "pending"
+            q
+            for q in self.env["helpdesk.ticket"]
+            .with_user(agent)
+            .with_context(allowed_company_ids=[company.id])
+            .itss_queue_counts()
+            if q["key"] == "pending"
         )
         self.assertEqual(queue["action"]["res_model"], "helpdesk.ticket")
         self.assertEqual(queue["action"]["name"], queue["label"])
@@ -226,12 +273,20 @@ class TestConfigurationViews(ItssCase):
         html = str(company.with_user(self.agent).itss_priority_grid)
         self.assertEqual(html.count("<td"), 16, "impact x urgency cells")
         self.assertEqual(html.count("<tr>"), 5, "a header and four impacts")
-        action = self.env["itss.priority.matrix"].with_user(self.manager).action_itss_grid()
-        self.assertEqual((action["res_model"], action["res_id"]), ("res.company", company.id))
+        action = (
+            self.env["itss.priority.matrix"].with_user(self.manager).action_itss_grid()
+        )
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("res.company", company.id)
+        )
 
     def test_escalation_matrix_without_group_sums(self):
-        groups = self.env["itss.escalation.rule"].with_user(self.manager).read_group(
-            [], ["minutes"], ["priority"]
+        groups = (
+            self.env["itss.escalation.rule"]
+            .with_user(self.manager)
+            .read_group([], ["minutes"], ["priority"])
         )
         self.assertTrue(groups)
-        self.assertTrue(all("minutes" not in group or not group["minutes"] for group in groups))
+        self.assertTrue(
+            all("minutes" not in group or not group["minutes"] for group in groups)
+        )

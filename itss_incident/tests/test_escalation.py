@@ -17,7 +17,9 @@ class EscalationCase(ItssCase):
         cls.pm = cls._user("itss_pm", "Project Manager", "+86 138 0000 0001")
         cls.director = cls._user("itss_director", "Director", "+86 138 0000 0002")
         cls.leader = cls._user("itss_leader", "Leader", "+86 138 0000 0003")
-        cls.team_leader = cls._user("itss_team_leader", "Team Leader", "+86 138 0000 0004")
+        cls.team_leader = cls._user(
+            "itss_team_leader", "Team Leader", "+86 138 0000 0004"
+        )
         for team in (cls.team_l1, cls.team_l2):
             team.write(
                 {
@@ -40,7 +42,9 @@ class EscalationCase(ItssCase):
                 "login": login,
                 "name": name,
                 "email": f"{login}@example.com",
-                "groups_id": [(6, 0, [cls.env.ref("itss_incident.group_itss_engineer").id])],
+                "groups_id": [
+                    (6, 0, [cls.env.ref("itss_incident.group_itss_engineer").id])
+                ],
             }
         )
         user.partner_id.mobile = mobile
@@ -63,8 +67,12 @@ class EscalationCase(ItssCase):
         )
 
     def _sms(self, ticket):
-        return self.env["sms.sms"].search([("mail_message_id.res_id", "=", ticket.id),
-                                           ("mail_message_id.model", "=", "helpdesk.ticket")])
+        return self.env["sms.sms"].search(
+            [
+                ("mail_message_id.res_id", "=", ticket.id),
+                ("mail_message_id.model", "=", "helpdesk.ticket"),
+            ]
+        )
 
 
 class TestEscalationMatrix(EscalationCase):
@@ -79,16 +87,25 @@ class TestEscalationMatrix(EscalationCase):
         self.assertEqual(set(rules.mapped("channel")), {"sms", "call"})
         self.assertEqual(
             set(rules.partner_ids.ids),
-            {self.pm.partner_id.id, self.director.partner_id.id, self.leader.partner_id.id},
+            {
+                self.pm.partner_id.id,
+                self.director.partner_id.id,
+                self.leader.partner_id.id,
+            },
         )
         sms = self._sms(ticket)
         self.assertEqual(len(sms), 3)
-        self.assertEqual(set(sms.mapped("number")),
-                         {"+86 138 0000 0001", "+86 138 0000 0002", "+86 138 0000 0003"})
+        self.assertEqual(
+            set(sms.mapped("number")),
+            {"+86 138 0000 0001", "+86 138 0000 0002", "+86 138 0000 0003"},
+        )
         calls = ticket.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
         )
-        self.assertEqual(set(calls.mapped("user_id").ids), {self.pm.id, self.director.id, self.leader.id})
+        self.assertEqual(
+            set(calls.mapped("user_id").ids),
+            {self.pm.id, self.director.id, self.leader.id},
+        )
         # run twice, and again later: nothing new
         self._cron(start + timedelta(minutes=1))
         self._cron(start + timedelta(minutes=5))
@@ -99,8 +116,11 @@ class TestEscalationMatrix(EscalationCase):
         start = local("2026-11-20 09:00")
         ticket = self._log_ticket(start, itss_impact="1", itss_urgency="1")
         self._cron(start + timedelta(minutes=1))
-        self.assertEqual(ticket.itss_next_action_date, start + timedelta(minutes=5),
-                         "next: the 50% response warning")
+        self.assertEqual(
+            ticket.itss_next_action_date,
+            start + timedelta(minutes=5),
+            "next: the 50% response warning",
+        )
         self._cron(start + timedelta(minutes=30))
         periodic = self._logs(ticket, kind="rule", sequence=1)
         self.assertEqual(len(periodic), 3, "PM, D, L by SMS after 30 minutes")
@@ -138,18 +158,24 @@ class TestEscalationMatrix(EscalationCase):
             ticket.with_user(self.engineer).action_itss_resolve()
             ticket.flush_recordset()
         self._cron(start + timedelta(minutes=41))
-        resolved = self._logs(ticket, kind="rule").filtered(lambda l: l.rule_id.trigger == "resolved")
+        resolved = self._logs(ticket, kind="rule").filtered(
+            lambda l: l.rule_id.trigger == "resolved"
+        )
         self.assertEqual(len(resolved), 2, "PM and D by SMS")
         self._cron(start + timedelta(minutes=120))
         self.assertFalse(
-            self._logs(ticket, kind="rule").filtered(lambda l: l.rule_id.trigger == "periodic"),
+            self._logs(ticket, kind="rule").filtered(
+                lambda l: l.rule_id.trigger == "periodic"
+            ),
             "periodic rules stop at resolution",
         )
 
     def test_p3_overdue_phone_call(self):
         start = local("2026-11-20 09:00")
         # already of high urgency: the breach's automatic escalation keeps it P3
-        ticket = self._log_ticket(start, itss_impact="4", itss_urgency="2", user_id=self.engineer.id)
+        ticket = self._log_ticket(
+            start, itss_impact="4", itss_urgency="2", user_id=self.engineer.id
+        )
         self.assertEqual(ticket.itss_priority, "3")
         deadline = ticket.itss_resolve_deadline
         self._cron(deadline + timedelta(minutes=59))
@@ -175,11 +201,16 @@ class TestSlaNotifications(EscalationCase):
         self._cron(start + timedelta(minutes=61))
         self.assertTrue(ticket.itss_response_breached)
         breach = self._logs(ticket, kind="sla_breach", sequence=1)
-        self.assertEqual(breach.partner_ids, self.engineer.partner_id | self.team_leader.partner_id)
+        self.assertEqual(
+            breach.partner_ids, self.engineer.partner_id | self.team_leader.partner_id
+        )
         mails = self.env["mail.mail"].search([], order="id desc", limit=3)
         self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 3)
         self.assertIn(ticket.number, mails[0].subject)
-        self.assertEqual(mails[0].recipient_ids, self.engineer.partner_id | self.team_leader.partner_id)
+        self.assertEqual(
+            mails[0].recipient_ids,
+            self.engineer.partner_id | self.team_leader.partner_id,
+        )
         # each once
         self._cron(start + timedelta(minutes=62))
         self.assertEqual(len(self._logs(ticket, kind="sla_warning")), 2)
@@ -187,7 +218,9 @@ class TestSlaNotifications(EscalationCase):
 
     def test_resolution_breach_escalates_automatically(self):
         start = local("2026-11-20 09:00")
-        ticket = self._log_ticket(start, user_id=self.engineer.id, itss_impact="3", itss_urgency="3")
+        ticket = self._log_ticket(
+            start, user_id=self.engineer.id, itss_impact="3", itss_urgency="3"
+        )
         with freeze_time(start + timedelta(minutes=5)):
             ticket.action_itss_accept()
         self._cron(ticket.itss_resolve_deadline + timedelta(minutes=1))
@@ -203,7 +236,9 @@ class TestSlaNotifications(EscalationCase):
         ticket.user_id = self.team_leader
         self.assertEqual(ticket.itss_urgency, "3")
         ticket.write({"user_id": self.engineer.id, "team_id": self.team_l2.id})
-        self.assertEqual(ticket.itss_reassign_count, 3, "user and team in one write: once")
+        self.assertEqual(
+            ticket.itss_reassign_count, 3, "user and team in one write: once"
+        )
         self.assertEqual(ticket.itss_urgency, "2")
         self.assertEqual(len(self._logs(ticket, kind="auto_escalation")), 1)
 
@@ -247,7 +282,8 @@ class TestCronRobustness(EscalationCase):
     def test_crash_in_the_middle_of_a_batch(self):
         start = local("2026-11-20 09:00")
         tickets = [
-            self._log_ticket(start, itss_impact="1", itss_urgency="1") for _i in range(3)
+            self._log_ticket(start, itss_impact="1", itss_urgency="1")
+            for _i in range(3)
         ]
         broken = tickets[1]
         original = type(self.Ticket)._itss_fire
@@ -257,13 +293,19 @@ class TestCronRobustness(EscalationCase):
                 raise RuntimeError("SMS gateway exploded")
             return original(record, kind, rule, sequence)
 
-        with patch.object(type(self.Ticket), "_itss_fire", fire), \
-                patch("odoo.addons.itss_incident.tools.cron_batch._logger"):
+        with (
+            patch.object(type(self.Ticket), "_itss_fire", fire),
+            patch("odoo.addons.itss_incident.tools.cron_batch._logger"),
+        ):
             self._cron(start + timedelta(minutes=1))
         self.assertEqual(len(self._logs(tickets[0], kind="rule")), 6)
         self.assertEqual(len(self._logs(tickets[2], kind="rule")), 6)
-        self.assertFalse(self._logs(broken, kind="rule"), "rolled back: nothing half sent")
-        self.assertEqual(broken.itss_escalation_retry_date, start + timedelta(minutes=16))
+        self.assertFalse(
+            self._logs(broken, kind="rule"), "rolled back: nothing half sent"
+        )
+        self.assertEqual(
+            broken.itss_escalation_retry_date, start + timedelta(minutes=16)
+        )
         self._cron(start + timedelta(minutes=5))
         self.assertFalse(self._logs(broken, kind="rule"), "skipped until the retry")
         self._cron(start + timedelta(minutes=16))
@@ -275,8 +317,13 @@ class TestCronRobustness(EscalationCase):
         for _i in range(3):
             self._log_ticket(start, itss_impact="1", itss_urgency="1")
         calls = []
-        with patch.object(type(self.env["ir.cron"]), "_notify_progress",
-                          lambda self, done, remaining, deactivate=False: calls.append((done, remaining))):
+        with patch.object(
+            type(self.env["ir.cron"]),
+            "_notify_progress",
+            lambda self, done, remaining, deactivate=False: calls.append(
+                (done, remaining)
+            ),
+        ):
             with freeze_time(start + timedelta(minutes=1)):
                 self.Ticket._cron_itss_escalate(batch_size=2)
                 self.Ticket._cron_itss_escalate(batch_size=2)
@@ -289,8 +336,9 @@ class TestCronRobustness(EscalationCase):
 class TestAutoClose(EscalationCase):
     def _resolved(self, when):
         with freeze_time(when):
-            ticket = self._ticket("in_progress", user_id=self.engineer.id,
-                                  partner_id=self.vip_contact.id)
+            ticket = self._ticket(
+                "in_progress", user_id=self.engineer.id, partner_id=self.vip_contact.id
+            )
             ticket.write(self._requirements("resolved"))
             ticket.action_itss_resolve()
             ticket.flush_recordset()
@@ -314,20 +362,28 @@ class TestAutoClose(EscalationCase):
         self._cron(start + timedelta(days=3, minutes=1))
         self.assertEqual(ticket.itss_state, "closed")
         self.assertEqual(ticket.itss_close_origin, "auto")
-        self.assertEqual(ticket.itss_closure_code_id,
-                         self.env.ref("itss_incident.closure_code_auto_closed"))
+        self.assertEqual(
+            ticket.itss_closure_code_id,
+            self.env.ref("itss_incident.closure_code_auto_closed"),
+        )
         self.assertFalse(ticket.itss_satisfaction)
         self.assertIn("Closed automatically", ticket.message_ids[0].body)
-        self.assertEqual(len(self._activities(ticket, "itss_incident.mail_act_itss_followup")), 1)
+        self.assertEqual(
+            len(self._activities(ticket, "itss_incident.mail_act_itss_followup")), 1
+        )
         self._cron(start + timedelta(days=3, minutes=2))
-        self.assertEqual(len(self._activities(ticket, "itss_incident.mail_act_itss_followup")), 1)
+        self.assertEqual(
+            len(self._activities(ticket, "itss_incident.mail_act_itss_followup")), 1
+        )
 
     @mute_logger("odoo.addons.itss_incident.tools.cron_batch")
     def test_auto_close_failure_is_retried(self):
         start = local("2026-11-20 10:00")
         ticket = self._resolved(start)
         Ticket = type(self.env["helpdesk.ticket"])
-        with patch.object(Ticket, "_itss_auto_close", side_effect=ValueError("mail server down")):
+        with patch.object(
+            Ticket, "_itss_auto_close", side_effect=ValueError("mail server down")
+        ):
             self._cron(start + timedelta(days=3, minutes=1))
         self.assertEqual(ticket.itss_state, "resolved")
         self.assertTrue(ticket.itss_auto_close_date, "the countdown is kept")
@@ -345,7 +401,9 @@ class TestAutoClose(EscalationCase):
         self.assertEqual(first.user_id, self.team_leader)
         self.assertEqual(str(first.date_deadline), "2026-11-20")
         self._cron(start + timedelta(hours=23))
-        self.assertEqual(self._activities(ticket, "itss_incident.mail_act_itss_confirm"), first)
+        self.assertEqual(
+            self._activities(ticket, "itss_incident.mail_act_itss_confirm"), first
+        )
         self._cron(start + timedelta(days=1, minutes=1))
         self._cron(start + timedelta(days=1, minutes=2))
         reminders = self._activities(ticket, "itss_incident.mail_act_itss_confirm")
@@ -360,15 +418,19 @@ class TestAutoClose(EscalationCase):
             ticket.itss_owner_id = self.agent  # handed over to the desk agent
             ticket.with_user(self.agent).write({"itss_satisfaction": "5"})
             ticket.with_user(self.agent).action_itss_close()
-        self.assertFalse(self._activities(ticket, "itss_incident.mail_act_itss_confirm"))
+        self.assertFalse(
+            self._activities(ticket, "itss_incident.mail_act_itss_confirm")
+        )
 
     def test_customer_reply_cancels_the_countdown(self):
         start = local("2026-11-20 10:00")
         ticket = self._resolved(start)
         with freeze_time(start + timedelta(days=1)):
             ticket.message_post(
-                body="It broke again", author_id=self.vip_contact.id,
-                message_type="email", subtype_xmlid="mail.mt_comment",
+                body="It broke again",
+                author_id=self.vip_contact.id,
+                message_type="email",
+                subtype_xmlid="mail.mt_comment",
             )
         self.assertFalse(ticket.itss_auto_close_date)
         todo = ticket.activity_ids.filtered(lambda a: a.user_id == self.engineer)

@@ -3,7 +3,15 @@ from odoo.tests import Form
 
 from .common import ItssCase
 
-STATES = ["new", "assigned", "in_progress", "pending", "resolved", "closed", "cancelled"]
+STATES = [
+    "new",
+    "assigned",
+    "in_progress",
+    "pending",
+    "resolved",
+    "closed",
+    "cancelled",
+]
 # DESIGN.md, "Transitions between ITSS states" (resolved -> in_progress only through
 # action_itss_reopen_resolution, tested below).
 ALLOWED = {
@@ -87,14 +95,20 @@ class TestLifecycle(ItssCase):
         # a service request needs no recovery time
         request = self._ticket("in_progress", itss_ticket_type="service_request")
         request.with_user(self.engineer).write(
-            {"itss_solution": "<p>Done</p>", "itss_closure_code_id": self.code_resolved.id}
+            {
+                "itss_solution": "<p>Done</p>",
+                "itss_closure_code_id": self.code_resolved.id,
+            }
         )
         request.with_user(self.engineer).action_itss_resolve()
         self.assertEqual(request.itss_state, "resolved")
         # an empty editor is no solution
         other = self._ticket("in_progress", itss_ticket_type="service_request")
         other.write(
-            {"itss_solution": "<p><br></p>", "itss_closure_code_id": self.code_resolved.id}
+            {
+                "itss_solution": "<p><br></p>",
+                "itss_closure_code_id": self.code_resolved.id,
+            }
         )
         with self.assertRaisesRegex(ValidationError, "Solution"):
             other.with_user(self.engineer).action_itss_resolve()
@@ -124,8 +138,15 @@ class TestLifecycle(ItssCase):
             with self.subTest(state=state):
                 with self.assertRaisesRegex(UserError, "never reopens"):
                     ticket.stage_id = self.stages[state]
-        for action in ("action_itss_accept", "action_itss_resume", "action_itss_assign"):
-            with self.subTest(action=action), self.assertRaisesRegex(UserError, "never reopens"):
+        for action in (
+            "action_itss_accept",
+            "action_itss_resume",
+            "action_itss_assign",
+        ):
+            with (
+                self.subTest(action=action),
+                self.assertRaisesRegex(UserError, "never reopens"),
+            ):
                 getattr(ticket, action)()
         # the incident manager may take back a resolution: refused for the state, not the rights
         with self.assertRaisesRegex(UserError, "never reopens"):
@@ -139,7 +160,9 @@ class TestLifecycle(ItssCase):
             "itss_urgency": "1",
             "itss_priority": "1",
             "itss_ticket_type": "security",
-            "itss_closure_code_id": self.env.ref("itss_incident.closure_code_workaround").id,
+            "itss_closure_code_id": self.env.ref(
+                "itss_incident.closure_code_workaround"
+            ).id,
             "itss_satisfaction": "1",
             "itss_solution": "<p>Changed</p>",
             "user_id": self.engineer.id,
@@ -164,7 +187,13 @@ class TestLifecycle(ItssCase):
     def test_closed_ticket_form_is_read_only(self):
         ticket = self._ticket("closed")
         form = Form(ticket.with_user(self.manager))
-        for field in ("itss_impact", "itss_urgency", "itss_priority", "name", "team_id"):
+        for field in (
+            "itss_impact",
+            "itss_urgency",
+            "itss_priority",
+            "name",
+            "team_id",
+        ):
             with self.subTest(field=field):
                 with self.assertRaises(AssertionError):
                     setattr(form, field, False)
@@ -193,7 +222,9 @@ class TestLifecycle(ItssCase):
     def test_open_ticket_cannot_skip_to_closed(self):
         ticket = self._ticket("in_progress")
         with self.assertRaisesRegex(UserError, "resolved before it is closed"):
-            ticket.write(dict(self._requirements("closed"), stage_id=self.stages["closed"].id))
+            ticket.write(
+                dict(self._requirements("closed"), stage_id=self.stages["closed"].id)
+            )
 
     def test_duplicate_wizard_closes_itss_ticket(self):
         master = self._ticket("in_progress")
@@ -202,13 +233,18 @@ class TestLifecycle(ItssCase):
             {
                 "ticket_id": dup.id,
                 "duplicate_of_id": master.id,
-                "target_stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_cancelled").id,
+                "target_stage_id": self.env.ref(
+                    "helpdesk_mgmt.helpdesk_ticket_stage_cancelled"
+                ).id,
             }
         )
         wizard.action_confirm()
         self.assertEqual(dup.duplicate_id, master)
         self.assertEqual(dup.itss_state, "closed")
-        self.assertEqual(dup.itss_closure_code_id, self.env.ref("itss_incident.closure_code_duplicate"))
+        self.assertEqual(
+            dup.itss_closure_code_id,
+            self.env.ref("itss_incident.closure_code_duplicate"),
+        )
 
     def test_reopen_resolution_incident_manager_only(self):
         ticket = self._ticket("resolved")
@@ -219,7 +255,9 @@ class TestLifecycle(ItssCase):
         with self.assertRaisesRegex(UserError, "incident manager can take back"):
             ticket.with_user(self.manager).stage_id = self.stages["in_progress"]
         self.assertEqual(ticket.itss_state, "resolved")
-        ticket.with_user(self.manager).action_itss_reopen_resolution("The disk failed again")
+        ticket.with_user(self.manager).action_itss_reopen_resolution(
+            "The disk failed again"
+        )
         self.assertEqual(ticket.itss_state, "in_progress")
         self.assertIn("The disk failed again", ticket.message_ids[0].body)
 
@@ -228,7 +266,8 @@ class TestLifecycle(ItssCase):
         ticket.with_user(self.agent).action_itss_cancel()
         self.assertEqual(ticket.itss_state, "cancelled")
         self.assertEqual(
-            ticket.itss_closure_code_id, self.env.ref("itss_incident.closure_code_cancelled")
+            ticket.itss_closure_code_id,
+            self.env.ref("itss_incident.closure_code_cancelled"),
         )
 
     def test_itss_team_only_itss_stages(self):
@@ -239,7 +278,9 @@ class TestLifecycle(ItssCase):
         plain = self.env["helpdesk.ticket"].create(
             {"name": "Plain", "description": "<p>x</p>", "team_id": self.team_plain.id}
         )
-        self.assertEqual(plain.stage_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new"))
+        self.assertEqual(
+            plain.stage_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        )
         with self.assertRaises(ValidationError):
             plain.stage_id = self.stages["in_progress"]
         # plain helpdesk tickets move freely, as helpdesk_mgmt defines
@@ -249,17 +290,23 @@ class TestLifecycle(ItssCase):
     def test_moving_between_itss_and_plain_teams(self):
         ticket = self._ticket("in_progress")
         ticket.team_id = self.team_l2
-        self.assertEqual(ticket.itss_state, "in_progress", "ITSS to ITSS keeps the state")
+        self.assertEqual(
+            ticket.itss_state, "in_progress", "ITSS to ITSS keeps the state"
+        )
         ticket.team_id = self.team_plain
         self.assertFalse(ticket.itss_state)
-        self.assertEqual(ticket.stage_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new"))
+        self.assertEqual(
+            ticket.stage_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new")
+        )
         ticket.team_id = self.team_l1
         self.assertEqual(ticket.itss_state, "new")
 
     def test_team_becoming_itss_takes_open_tickets(self):
         team = self.env["helpdesk.ticket.team"].create({"name": "Test converting"})
         Ticket = self.env["helpdesk.ticket"]
-        open_ticket = Ticket.create({"name": "Open", "description": "<p>x</p>", "team_id": team.id})
+        open_ticket = Ticket.create(
+            {"name": "Open", "description": "<p>x</p>", "team_id": team.id}
+        )
         done = Ticket.create(
             {
                 "name": "Done",
@@ -270,7 +317,9 @@ class TestLifecycle(ItssCase):
         )
         team.itss_tier = "1"
         self.assertEqual(open_ticket.itss_state, "new")
-        self.assertEqual(done.stage_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done"))
+        self.assertEqual(
+            done.stage_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        )
         team.itss_tier = False
         self.assertFalse(open_ticket.itss_state)
 
@@ -286,4 +335,6 @@ class TestLifecycle(ItssCase):
         )
         stage_ids = {g["stage_id"][0] for g in groups}
         self.assertTrue({s.id for s in self.stages.values()} <= stage_ids)
-        self.assertNotIn(self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new").id, stage_ids)
+        self.assertNotIn(
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_new").id, stage_ids
+        )

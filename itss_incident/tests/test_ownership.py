@@ -27,7 +27,10 @@ class OwnershipCase(ItssCase):
             groups="base.group_user,itss_incident.group_itss_service_desk",
         )
         cls.team_l1.write(
-            {"user_id": cls.leader.id, "user_ids": [(4, cls.agent2.id), (4, cls.leader.id)]}
+            {
+                "user_id": cls.leader.id,
+                "user_ids": [(4, cls.agent2.id), (4, cls.leader.id)],
+            }
         )
         cls.env.company.itss_default_team_id = cls.team_l1
         cls.Shift = cls.env["itss.duty.shift"]
@@ -61,7 +64,9 @@ class TestOwnerAtLogging(OwnershipCase):
 
     def test_otherwise_the_agent_on_duty_then_the_leader(self):
         ticket = self._log_as(self.engineer)
-        self.assertEqual(ticket.itss_owner_id, self.leader, "nobody on duty: the leader")
+        self.assertEqual(
+            ticket.itss_owner_id, self.leader, "nobody on duty: the leader"
+        )
         self._shift(self.agent2)
         ticket = self._log_as(self.engineer)
         self.assertEqual(ticket.itss_owner_id, self.agent2, "the agent on duty")
@@ -102,7 +107,9 @@ class TestOwnerRights(OwnershipCase):
         self.env.flush_all()
         self.env.cr.precommit.run()
         # the web client's (empty) context
-        action = ticket.with_env(self.env(context={}, user=self.agent2)).action_itss_take_over()
+        action = ticket.with_env(
+            self.env(context={}, user=self.agent2)
+        ).action_itss_take_over()
         self.env.flush_all()
         self.env.cr.precommit.run()
         self.assertEqual(action["params"]["type"], "success")
@@ -122,7 +129,9 @@ class TestOwnerRights(OwnershipCase):
         ticket.write(self._requirements("resolved"))
         ticket._itss_move_to("resolved")
         with self.assertRaisesRegex(UserError, "owned by Desk Agent.*Take Over"):
-            ticket.with_user(self.agent2)._itss_close_by_desk({"itss_satisfaction": "5"})
+            ticket.with_user(self.agent2)._itss_close_by_desk(
+                {"itss_satisfaction": "5"}
+            )
         self.assertEqual(ticket.itss_state, "resolved")
         # a kanban drag is the same close
         with self.assertRaisesRegex(UserError, "owned by Desk Agent"):
@@ -164,7 +173,9 @@ class TestOwnerSteps(OwnershipCase):
         self.assertEqual(confirm.user_id, self.agent, "the owner, not the L2 leader")
         self.assertEqual(confirm.date_deadline, fields.Date.context_today(ticket))
         ticket.with_user(self.agent)._itss_close_by_desk({"itss_satisfaction": "5"})
-        self.assertFalse(self._activities(ticket, "itss_incident.mail_act_itss_confirm"))
+        self.assertFalse(
+            self._activities(ticket, "itss_incident.mail_act_itss_confirm")
+        )
         followup = self._activities(ticket, "itss_incident.mail_act_itss_followup")
         self.assertEqual(followup.user_id, self.agent)
 
@@ -192,4 +203,6 @@ class TestDutyRoster(OwnershipCase):
         )
         self.assertTrue(shift.with_user(self.agent).name)
         with self.assertRaises(AccessError):
-            shift.with_user(self.agent).date_end = fields.Datetime.now() + timedelta(hours=9)
+            shift.with_user(self.agent).date_end = fields.Datetime.now() + timedelta(
+                hours=9
+            )

@@ -13,11 +13,16 @@ class TestPortal(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.engineer = new_test_user(
-            cls.env, login="portal_tour_engineer",
+            cls.env,
+            login="portal_tour_engineer",
             groups="base.group_user,itss_incident.group_itss_engineer",
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Portal Tour L1", "itss_tier": "1", "user_ids": [(6, 0, cls.engineer.ids)]}
+            {
+                "name": "Portal Tour L1",
+                "itss_tier": "1",
+                "user_ids": [(6, 0, cls.engineer.ids)],
+            }
         )
         cls.category = cls.env["helpdesk.ticket.category"].create(
             {"name": "Portal Tour Servers", "itss_team_id": cls.team.id}
@@ -26,11 +31,13 @@ class TestPortal(HttpCase):
         Partner = cls.env["res.partner"]
         cls.company_a = Partner.create({"name": "Customer A Ltd", "is_company": True})
         cls.company_b = Partner.create({"name": "Customer B Ltd", "is_company": True})
-        cls.user_a = new_test_user(cls.env, login="portal_a", groups="base.group_portal",
-                                   email="a@example.com")
+        cls.user_a = new_test_user(
+            cls.env, login="portal_a", groups="base.group_portal", email="a@example.com"
+        )
         cls.user_a.partner_id.parent_id = cls.company_a
-        cls.user_b = new_test_user(cls.env, login="portal_b", groups="base.group_portal",
-                                   email="b@example.com")
+        cls.user_b = new_test_user(
+            cls.env, login="portal_b", groups="base.group_portal", email="b@example.com"
+        )
         cls.user_b.partner_id.parent_id = cls.company_b
 
     def _ticket(self, state, partner, **vals):
@@ -47,7 +54,9 @@ class TestPortal(HttpCase):
             values.update(
                 {
                     "itss_solution": "<p>Replaced the disk</p>",
-                    "itss_closure_code_id": self.env.ref("itss_incident.closure_code_resolved").id,
+                    "itss_closure_code_id": self.env.ref(
+                        "itss_incident.closure_code_resolved"
+                    ).id,
                     "itss_logged_date": now,
                     "itss_recovery_date": now,
                 }
@@ -74,7 +83,9 @@ class TestPortal(HttpCase):
 
     def test_confirm_with_satisfaction(self):
         ticket = self._ticket("resolved", self.user_a.partner_id)
-        self.start_tour(f"/my/ticket/{ticket.id}", "itss_portal_confirm", login="portal_a")
+        self.start_tour(
+            f"/my/ticket/{ticket.id}", "itss_portal_confirm", login="portal_a"
+        )
         self.assertEqual(ticket.itss_state, "closed")
         self.assertEqual(ticket.itss_close_origin, "customer")
         self.assertEqual(ticket.itss_satisfaction, "4")
@@ -82,7 +93,9 @@ class TestPortal(HttpCase):
 
     def test_reject(self):
         ticket = self._ticket("resolved", self.user_a.partner_id)
-        self.start_tour(f"/my/ticket/{ticket.id}", "itss_portal_reject", login="portal_a")
+        self.start_tour(
+            f"/my/ticket/{ticket.id}", "itss_portal_reject", login="portal_a"
+        )
         self.assertEqual(ticket.itss_state, "closed")
         self.assertEqual(ticket.itss_close_origin, "rejected")
         new = ticket.itss_reopened_ticket_ids
@@ -92,7 +105,9 @@ class TestPortal(HttpCase):
 
     def test_reply(self):
         ticket = self._ticket("in_progress", self.user_a.partner_id)
-        self.start_tour(f"/my/ticket/{ticket.id}", "itss_portal_reply", login="portal_a")
+        self.start_tour(
+            f"/my/ticket/{ticket.id}", "itss_portal_reply", login="portal_a"
+        )
         self.assertIn("Any news on this?", ticket.message_ids[0].body)
         self.assertEqual(ticket.message_ids[0].author_id, self.user_a.partner_id)
 
@@ -114,8 +129,11 @@ class TestPortal(HttpCase):
             self.assertEqual(response.status_code, 403)
         response = self.url_open(
             "/ticket/close",
-            data={"csrf_token": csrf, "ticket_id": ticket.id,
-                  "stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id},
+            data={
+                "csrf_token": csrf,
+                "ticket_id": ticket.id,
+                "stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id,
+            },
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 403)
@@ -127,8 +145,9 @@ class TestPortal(HttpCase):
     def test_no_state_change_on_get_or_without_csrf(self):
         ticket = self._ticket("resolved", self.user_a.partner_id)
         self.authenticate("portal_a", "portal_a")
-        get = self.url_open(f"/my/ticket/{ticket.id}/itss/confirm?satisfaction=5",
-                            allow_redirects=False)
+        get = self.url_open(
+            f"/my/ticket/{ticket.id}/itss/confirm?satisfaction=5", allow_redirects=False
+        )
         self.assertEqual(get.status_code, 405)
         close_link = self.url_open(
             f"/ticket/close?ticket_id={ticket.id}&stage_id="
@@ -137,7 +156,8 @@ class TestPortal(HttpCase):
         )
         self.assertEqual(close_link.status_code, 405)
         forged = self.url_open(
-            f"/my/ticket/{ticket.id}/itss/confirm", data={"satisfaction": "5"},
+            f"/my/ticket/{ticket.id}/itss/confirm",
+            data={"satisfaction": "5"},
             allow_redirects=False,
         )
         self.assertEqual(forged.status_code, 400)
@@ -146,22 +166,34 @@ class TestPortal(HttpCase):
 
     @mute_logger("odoo.http", "werkzeug")
     def test_plain_helpdesk_close_checks_access(self):
-        plain_team = self.env["helpdesk.ticket.team"].create({"name": "Plain portal team"})
+        plain_team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Plain portal team"}
+        )
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         ticket = self.env["helpdesk.ticket"].create(
-            {"name": "Plain", "description": "<p>x</p>", "team_id": plain_team.id,
-             "partner_id": self.user_a.partner_id.id}
+            {
+                "name": "Plain",
+                "description": "<p>x</p>",
+                "team_id": plain_team.id,
+                "partner_id": self.user_a.partner_id.id,
+            }
         )
         self.authenticate("portal_b", "portal_b")
         csrf = http.Request.csrf_token(self)
-        refused = self.url_open("/ticket/close", data={"csrf_token": csrf, "ticket_id": ticket.id,
-                                                       "stage_id": done.id}, allow_redirects=False)
+        refused = self.url_open(
+            "/ticket/close",
+            data={"csrf_token": csrf, "ticket_id": ticket.id, "stage_id": done.id},
+            allow_redirects=False,
+        )
         self.assertEqual(refused.status_code, 403)
         self.assertNotEqual(ticket.stage_id, done)
         self.authenticate("portal_a", "portal_a")
         csrf = http.Request.csrf_token(self)
-        allowed = self.url_open("/ticket/close", data={"csrf_token": csrf, "ticket_id": ticket.id,
-                                                       "stage_id": done.id}, allow_redirects=False)
+        allowed = self.url_open(
+            "/ticket/close",
+            data={"csrf_token": csrf, "ticket_id": ticket.id, "stage_id": done.id},
+            allow_redirects=False,
+        )
         self.assertIn(allowed.status_code, (302, 303))
         ticket.invalidate_recordset()
         self.assertEqual(ticket.stage_id, done, "the owner still closes a plain ticket")
@@ -173,12 +205,19 @@ class TestPortal(HttpCase):
         )
 
     def test_ticket_list_filters(self):
-        open_ticket = self._ticket("in_progress", self.user_a.partner_id, name="Open one")
+        open_ticket = self._ticket(
+            "in_progress", self.user_a.partner_id, name="Open one"
+        )
         resolved = self._ticket("resolved", self.user_a.partner_id, name="Resolved one")
         self._ticket("resolved", self.user_a.partner_id, name="Closed one").write(
-            {"stage_id": self.env.ref(STAGE_XMLIDS["closed"]).id, "itss_satisfaction": "4"}
+            {
+                "stage_id": self.env.ref(STAGE_XMLIDS["closed"]).id,
+                "itss_satisfaction": "4",
+            }
         )
-        self._ticket("new", self.user_a.partner_id, name="Cancelled one").action_itss_cancel()
+        self._ticket(
+            "new", self.user_a.partner_id, name="Cancelled one"
+        ).action_itss_cancel()
         self.authenticate("portal_a", "portal_a")
         names = ("Open one", "Resolved one", "Closed one", "Cancelled one")
         for filterby, shown in (
@@ -195,7 +234,9 @@ class TestPortal(HttpCase):
                         self.assertIn(name, response.text)
                     else:
                         self.assertNotIn(name, response.text)
-        page = self.url_open(f"/my/tickets?search={open_ticket.number}&search_in=number").text
+        page = self.url_open(
+            f"/my/tickets?search={open_ticket.number}&search_in=number"
+        ).text
         self.assertIn("Open one", page)
         self.assertNotIn(resolved.number, page)
 
@@ -206,13 +247,20 @@ class TestPortal(HttpCase):
         a visitor not logged in logs in first; a plain helpdesk ticket keeps
         helpdesk_mgmt's redirect."""
         ticket = self._ticket("in_progress", self.user_a.partner_id)
-        missing = self.env["helpdesk.ticket"].search([], order="id desc", limit=1).id + 1000
+        missing = (
+            self.env["helpdesk.ticket"].search([], order="id desc", limit=1).id + 1000
+        )
         self.authenticate("portal_b", "portal_b")
         answers = {
-            "another customer's": self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False),
-            "no such ticket": self.url_open(f"/my/ticket/{missing}", allow_redirects=False),
+            "another customer's": self.url_open(
+                f"/my/ticket/{ticket.id}", allow_redirects=False
+            ),
+            "no such ticket": self.url_open(
+                f"/my/ticket/{missing}", allow_redirects=False
+            ),
             "wrong token": self.url_open(
-                f"/my/ticket/{ticket.id}?access_token=not-the-token", allow_redirects=False
+                f"/my/ticket/{ticket.id}?access_token=not-the-token",
+                allow_redirects=False,
             ),
         }
         for case, page in answers.items():
@@ -230,16 +278,23 @@ class TestPortal(HttpCase):
         page = self.url_open(f"/my/ticket/{ticket.id}", allow_redirects=False)
         self.assertIn(page.status_code, (302, 303))
         self.assertIn(
-            f"/web/login?redirect=%2Fmy%2Fticket%2F{ticket.id}", page.headers["Location"]
+            f"/web/login?redirect=%2Fmy%2Fticket%2F{ticket.id}",
+            page.headers["Location"],
         )
         page = self.url_open(f"/my/ticket/{ticket.id}?access_token={token}")
         self.assertEqual(page.status_code, 200, "the token works without logging in")
         self.assertIn("Disk failure", page.text)
 
-        plain_team = self.env["helpdesk.ticket.team"].create({"name": "Plain portal team"})
+        plain_team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Plain portal team"}
+        )
         plain = self.env["helpdesk.ticket"].create(
-            {"name": "Plain", "description": "<p>x</p>", "team_id": plain_team.id,
-             "partner_id": self.user_a.partner_id.id}
+            {
+                "name": "Plain",
+                "description": "<p>x</p>",
+                "team_id": plain_team.id,
+                "partner_id": self.user_a.partner_id.id,
+            }
         )
         self.authenticate("portal_b", "portal_b")
         page = self.url_open(f"/my/ticket/{plain.id}", allow_redirects=False)
@@ -286,8 +341,9 @@ class TestPortal(HttpCase):
                 )
                 self.assertTrue(progress, "the progress line is on the page")
                 self.assertIn(f'data-itss-state="{state}"', progress.group(1))
-                self.assertEqual(" ".join(re.sub(r"<[^>]+>", " ", progress.group(2)).split()),
-                                 text)
+                self.assertEqual(
+                    " ".join(re.sub(r"<[^>]+>", " ", progress.group(2)).split()), text
+                )
                 self.assertNotIn('id="itss_thanks"', page.text)
 
     def test_thank_you_after_confirming(self):

@@ -22,7 +22,8 @@ class TestPriority(ItssCase):
                     ticket = self._ticket(itss_impact=impact, itss_urgency=urgency)
                     self.assertEqual(ticket.itss_priority, priority)
                     self.assertEqual(
-                        ticket.priority, {"1": "3", "2": "2", "3": "1", "4": "0"}[priority]
+                        ticket.priority,
+                        {"1": "3", "2": "2", "3": "1", "4": "0"}[priority],
                     )
 
     def test_admin_edits_a_cell(self):
@@ -100,10 +101,14 @@ class TestPriority(ItssCase):
 
     def test_unknown_selection_value(self):
         count = self.env["helpdesk.ticket"].search_count([])
-        with self.assertRaisesRegex(ValueError, "Wrong value for helpdesk.ticket.itss_impact"):
+        with self.assertRaisesRegex(
+            ValueError, "Wrong value for helpdesk.ticket.itss_impact"
+        ):
             self._ticket(itss_impact="9")
         ticket = self._ticket()
-        with self.assertRaisesRegex(ValueError, "Wrong value for helpdesk.ticket.itss_urgency"):
+        with self.assertRaisesRegex(
+            ValueError, "Wrong value for helpdesk.ticket.itss_urgency"
+        ):
             ticket.itss_urgency = "0"
         self.assertEqual(ticket.itss_urgency, "3")
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count + 1)
@@ -123,14 +128,22 @@ class TestPriority(ItssCase):
 
     def test_new_company_gets_a_copy(self):
         company = self.env["res.company"].create({"name": "Test Subsidiary"})
-        cells = self.env["itss.priority.matrix"].search([("company_id", "=", company.id)])
+        cells = self.env["itss.priority.matrix"].search(
+            [("company_id", "=", company.id)]
+        )
         self.assertEqual(len(cells), 16)
         got = {(c.impact, c.urgency): c.priority for c in cells}
-        self.assertEqual(got, {(i, u): p for i, row in MATRIX.items() for u, p in row.items()})
-        rules = self.env["itss.escalation.rule"].search([("company_id", "=", company.id)])
-        self.assertEqual(len(rules), 19, "the ITSS escalation timetable")
-        policies = self.env["itss.sla.policy"].with_context(active_test=False).search(
+        self.assertEqual(
+            got, {(i, u): p for i, row in MATRIX.items() for u, p in row.items()}
+        )
+        rules = self.env["itss.escalation.rule"].search(
             [("company_id", "=", company.id)]
+        )
+        self.assertEqual(len(rules), 19, "the ITSS escalation timetable")
+        policies = (
+            self.env["itss.sla.policy"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id)])
         )
         self.assertEqual(sorted(policies.mapped("priority")), ["1", "2", "3", "4"])
 

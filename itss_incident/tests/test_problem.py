@@ -30,7 +30,9 @@ class TestProblem(ItssCase):
             problem.action_known_error()
         with self.assertRaisesRegex(UserError, "without its root cause"):
             problem.action_close()
-        problem.write({"root_cause": "<p>Firmware bug</p>", "workaround": "<p>Replace early</p>"})
+        problem.write(
+            {"root_cause": "<p>Firmware bug</p>", "workaround": "<p>Replace early</p>"}
+        )
         problem.action_known_error()
         self.assertEqual(problem.state, "known_error")
         with self.assertRaises(UserError):
@@ -41,7 +43,9 @@ class TestProblem(ItssCase):
         self.assertEqual(problem.state, "open")
 
     def test_problem_access(self):
-        problem = self.env["itss.problem"].with_user(self.engineer).create({"name": "Loop"})
+        problem = (
+            self.env["itss.problem"].with_user(self.engineer).create({"name": "Loop"})
+        )
         problem.with_user(self.engineer).name = "Switch loop"
         with self.assertRaises(AccessError):
             problem.with_user(self.engineer).unlink()

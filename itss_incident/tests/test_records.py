@@ -12,16 +12,30 @@ class TestRecords(ItssCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.employee = new_test_user(cls.env, login="itss_employee", name="Plain Employee",
-                                     groups="base.group_user")
-        cls.portal = new_test_user(cls.env, login="itss_portal_rec", name="Portal Rec",
-                                   groups="base.group_portal")
+        cls.employee = new_test_user(
+            cls.env,
+            login="itss_employee",
+            name="Plain Employee",
+            groups="base.group_user",
+        )
+        cls.portal = new_test_user(
+            cls.env,
+            login="itss_portal_rec",
+            name="Portal Rec",
+            groups="base.group_portal",
+        )
         cls.other_engineer = new_test_user(
-            cls.env, login="itss_other_eng", name="Other Engineer",
+            cls.env,
+            login="itss_other_eng",
+            name="Other Engineer",
             groups="base.group_user,itss_incident.group_itss_engineer",
         )
         cls.other_team = cls.env["helpdesk.ticket.team"].create(
-            {"name": "Other L2", "itss_tier": "2", "user_ids": [(6, 0, cls.other_engineer.ids)]}
+            {
+                "name": "Other L2",
+                "itss_tier": "2",
+                "user_ids": [(6, 0, cls.other_engineer.ids)],
+            }
         )
 
     def _with_history(self):
@@ -29,7 +43,9 @@ class TestRecords(ItssCase):
         ticket.with_user(self.engineer).write({"itss_wait_code_id": self.wait_code.id})
         ticket.with_user(self.engineer).action_itss_pend()
         ticket.with_user(self.engineer).action_itss_resume()
-        ticket._itss_notify("sla_warning", None, 1, "email", self.engineer, "Half the time used")
+        ticket._itss_notify(
+            "sla_warning", None, 1, "email", self.engineer, "Half the time used"
+        )
         return ticket
 
     def test_closed_tickets_are_kept(self):
@@ -59,12 +75,21 @@ class TestRecords(ItssCase):
             with self.subTest(model=model), self.assertRaises(AccessError):
                 records.with_user(self.manager).unlink()
             # even with a right to delete given by an administrator
-            self.env["ir.model.access"].create({
-                "name": "test unlink", "model_id": self.env["ir.model"]._get_id(model),
-                "group_id": self.env.ref("itss_incident.group_itss_incident_manager").id,
-                "perm_read": True, "perm_unlink": True,
-            })
-            with self.subTest(model=model, granted=True), self.assertRaisesRegex(UserError, "kept"):
+            self.env["ir.model.access"].create(
+                {
+                    "name": "test unlink",
+                    "model_id": self.env["ir.model"]._get_id(model),
+                    "group_id": self.env.ref(
+                        "itss_incident.group_itss_incident_manager"
+                    ).id,
+                    "perm_read": True,
+                    "perm_unlink": True,
+                }
+            )
+            with (
+                self.subTest(model=model, granted=True),
+                self.assertRaisesRegex(UserError, "kept"),
+            ):
                 records.with_user(self.manager).unlink()
             self.assertEqual(len(records.exists()), len(records))
 
@@ -74,14 +99,24 @@ class TestRecords(ItssCase):
         for model in ("itss.escalation.log", "itss.sla.pause"):
             with self.subTest(model=model):
                 Model = self.env[model]
-                self.assertTrue(Model.with_user(self.engineer).search([("ticket_id", "=", ticket.id)]))
-                self.assertTrue(Model.with_user(self.agent).search([("ticket_id", "=", ticket.id)]))
+                self.assertTrue(
+                    Model.with_user(self.engineer).search(
+                        [("ticket_id", "=", ticket.id)]
+                    )
+                )
+                self.assertTrue(
+                    Model.with_user(self.agent).search([("ticket_id", "=", ticket.id)])
+                )
                 self.assertFalse(
-                    Model.with_user(self.employee).search([("ticket_id", "=", ticket.id)]),
+                    Model.with_user(self.employee).search(
+                        [("ticket_id", "=", ticket.id)]
+                    ),
                     "an employee without helpdesk rights reads nothing",
                 )
                 self.assertFalse(
-                    Model.with_user(self.other_engineer).search([("ticket_id", "=", ticket.id)]),
+                    Model.with_user(self.other_engineer).search(
+                        [("ticket_id", "=", ticket.id)]
+                    ),
                     "an engineer of another team reads nothing",
                 )
                 with self.assertRaises(AccessError):
@@ -89,7 +124,9 @@ class TestRecords(ItssCase):
         # an employee who follows the ticket reads its history, as the ticket
         ticket.message_subscribe(partner_ids=self.employee.partner_id.ids)
         self.assertTrue(
-            self.env["itss.escalation.log"].with_user(self.employee).search([("ticket_id", "=", ticket.id)])
+            self.env["itss.escalation.log"]
+            .with_user(self.employee)
+            .search([("ticket_id", "=", ticket.id)])
         )
 
     def test_solution_category_vendor_logged_time_tracked(self):
@@ -97,8 +134,14 @@ class TestRecords(ItssCase):
         for name in ("category_id", "itss_fault_vendor_id", "itss_logged_date"):
             self.assertTrue(fields[name].tracking, f"{name} is tracked")
         ticket = self._ticket("in_progress", user_id=self.engineer.id)
-        ticket.with_user(self.engineer).write({"itss_solution": "<p>Swapped the power supply</p>"})
-        ticket.with_user(self.engineer).write({"itss_solution": "<p>Swapped it again</p>"})
+        ticket.with_user(self.engineer).write(
+            {"itss_solution": "<p>Swapped the power supply</p>"}
+        )
+        ticket.with_user(self.engineer).write(
+            {"itss_solution": "<p>Swapped it again</p>"}
+        )
         bodies = " ".join(ticket.message_ids.mapped("body"))
-        self.assertIn("Swapped the power supply", bodies, "each version of the solution is kept")
+        self.assertIn(
+            "Swapped the power supply", bodies, "each version of the solution is kept"
+        )
         self.assertIn("Swapped it again", bodies)

@@ -131,10 +131,14 @@ class TestReportPdf(ItssCase, HttpCase):
             file.write(pdf)
             file.flush()
             count = len(PdfFileReader(io.BytesIO(pdf)).pages)
-            return [
-                poppler("pdftotext", "-f", str(n), "-l", str(n), file.name, "-")
-                for n in range(1, count + 1)
-            ], poppler("pdfimages", "-list", file.name), poppler("pdffonts", file.name)
+            return (
+                [
+                    poppler("pdftotext", "-f", str(n), "-l", str(n), file.name, "-")
+                    for n in range(1, count + 1)
+                ],
+                poppler("pdfimages", "-list", file.name),
+                poppler("pdffonts", file.name),
+            )
 
     def _check_layout(self, pages, images, page_label):
         self.assertGreaterEqual(len(pages), 2, "the report should run over two pages")

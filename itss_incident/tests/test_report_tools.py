@@ -24,7 +24,9 @@ class TestReportTools(TransactionCase):
         svg = svg_bars([], "Tickets <per> week & more")
         self.assertTrue(svg.startswith("<svg"))
         self.assertTrue(svg.endswith("</svg>"))
-        self.assertIn("Tickets &lt;per&gt; week &amp; more", svg, "the title is escaped")
+        self.assertIn(
+            "Tickets &lt;per&gt; week &amp; more", svg, "the title is escaped"
+        )
         self.assertNotIn("<rect", svg)
         self.assertNotIn("stroke-dasharray", svg, "no target, no target line")
         with_target = svg_bars([], "On time", target=95)
@@ -46,8 +48,15 @@ class TestReportTools(TransactionCase):
             "forecast": 2,
             "forecast_method": "Linear trend",
             "breakdowns": {
-                "team": [{"label": "L1", "logged": 4, "resolved": 3, "fcr_rate": 200 / 3,
-                          "ontime_rate": None}],
+                "team": [
+                    {
+                        "label": "L1",
+                        "logged": 4,
+                        "resolved": 3,
+                        "fcr_rate": 200 / 3,
+                        "ontime_rate": None,
+                    }
+                ],
                 "priority": [],
             },
         }
@@ -68,14 +77,20 @@ class TestReportTools(TransactionCase):
         self.assertTrue(content.startswith(b"PK"), "an XLSX is a zip file")
         book = load_workbook(io.BytesIO(content))
         # a sheet name has at most 31 characters
-        self.assertEqual(book.sheetnames, ["Summary", "By team", "Breakdown by the priority of th"])
+        self.assertEqual(
+            book.sheetnames, ["Summary", "By team", "Breakdown by the priority of th"]
+        )
         summary = book["Summary"]
         self.assertEqual(summary["A1"].value, texts["title"])
         self.assertEqual(summary["A2"].value, "All customers")
-        self.assertEqual([c.value for c in summary[4]], ["Figure", "Nov 2026", "Oct 2026"])
+        self.assertEqual(
+            [c.value for c in summary[4]], ["Figure", "Nov 2026", "Oct 2026"]
+        )
         self.assertEqual([c.value for c in summary[5]], ["Tickets logged", 4, 1])
         self.assertEqual([c.value for c in summary[6]], ["FCR", 66.67, None])
-        self.assertEqual([summary["A8"].value, summary["B8"].value], [texts["forecast"], 2])
+        self.assertEqual(
+            [summary["A8"].value, summary["B8"].value], [texts["forecast"], 2]
+        )
         self.assertEqual(summary["A9"].value, "Linear trend")
         team = book["By team"]
         self.assertEqual(

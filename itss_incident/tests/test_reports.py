@@ -22,10 +22,54 @@ class TestReports(ItssCase):
         facts = {
             # logged, first response, response min, response breached, resolved,
             # resolve min, resolve breached, escalations, paused, satisfaction
-            "t1": ("2026-11-02 01:00", "2026-11-02 01:10", 10, False, "2026-11-02 03:00", 60, False, 0, 0, "5"),
-            "t2": ("2026-11-03 01:00", "2026-11-03 01:30", 30, True, "2026-11-05 01:00", 600, True, 1, 120, "3"),
-            "t3": ("2026-11-10 01:00", "2026-11-10 01:20", 20, False, None, 0, False, 0, 0, None),
-            "t4": ("2026-10-28 01:00", "2026-10-28 01:05", 5, False, "2026-11-01 01:00", 240, False, 0, 0, None),
+            "t1": (
+                "2026-11-02 01:00",
+                "2026-11-02 01:10",
+                10,
+                False,
+                "2026-11-02 03:00",
+                60,
+                False,
+                0,
+                0,
+                "5",
+            ),
+            "t2": (
+                "2026-11-03 01:00",
+                "2026-11-03 01:30",
+                30,
+                True,
+                "2026-11-05 01:00",
+                600,
+                True,
+                1,
+                120,
+                "3",
+            ),
+            "t3": (
+                "2026-11-10 01:00",
+                "2026-11-10 01:20",
+                20,
+                False,
+                None,
+                0,
+                False,
+                0,
+                0,
+                None,
+            ),
+            "t4": (
+                "2026-10-28 01:00",
+                "2026-10-28 01:05",
+                5,
+                False,
+                "2026-11-01 01:00",
+                240,
+                False,
+                0,
+                0,
+                None,
+            ),
             "t5": ("2026-11-20 01:00", None, 0, False, None, 0, False, 0, 0, None),
             "t6": ("2026-11-15 01:00", None, 0, False, None, 0, False, 0, 0, None),
         }
@@ -33,7 +77,9 @@ class TestReports(ItssCase):
         for key, row in facts.items():
             partner = cls.cust_b if key == "t6" else cls.cust_a
             state = "resolved" if row[4] else "in_progress"
-            ticket = cls._ticket(state, partner_id=partner.id, itss_impact="3", itss_urgency="3")
+            ticket = cls._ticket(
+                state, partner_id=partner.id, itss_impact="3", itss_urgency="3"
+            )
             cls.tickets[key] = ticket
             cls.env.cr.execute(
                 """
@@ -54,14 +100,20 @@ class TestReports(ItssCase):
         cls.Report = cls.env["itss.incident.report"]
 
     def _wizard(self, **vals):
-        values = {"period": "custom", "date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30),
-                  "lang": "en_US"}
+        values = {
+            "period": "custom",
+            "date_from": date(2026, 11, 1),
+            "date_to": date(2026, 11, 30),
+            "lang": "en_US",
+        }
         values.update(vals)
         return self.env["itss.service.report"].create(values)
 
     def test_period_figures(self):
         domain = [("commercial_partner_id", "in", (self.cust_a | self.cust_b).ids)]
-        kpi = self.Report._itss_period_kpis(datetime(2026, 11, 1), datetime(2026, 12, 1), domain)
+        kpi = self.Report._itss_period_kpis(
+            datetime(2026, 11, 1), datetime(2026, 12, 1), domain
+        )
         self.assertEqual(kpi["logged"], 5)
         self.assertEqual(kpi["responded"], 3)
         self.assertEqual(kpi["response_in_sla"], 2)
@@ -88,21 +140,30 @@ class TestReports(ItssCase):
 
     def test_customer_and_empty_period(self):
         only_a = [("commercial_partner_id", "=", self.cust_a.id)]
-        kpi = self.Report._itss_period_kpis(datetime(2026, 11, 1), datetime(2026, 12, 1), only_a)
+        kpi = self.Report._itss_period_kpis(
+            datetime(2026, 11, 1), datetime(2026, 12, 1), only_a
+        )
         self.assertEqual(kpi["logged"], 4)
-        empty = self.Report._itss_period_kpis(datetime(2025, 1, 1), datetime(2025, 2, 1), only_a)
+        empty = self.Report._itss_period_kpis(
+            datetime(2025, 1, 1), datetime(2025, 2, 1), only_a
+        )
         self.assertEqual(empty["logged"], 0)
         self.assertEqual(empty["resolved"], 0)
         self.assertIsNone(empty["fcr_rate"])
         self.assertIsNone(empty["resolve_avg"])
-        wizard = self._wizard(partner_id=self.cust_a.id, date_from=date(2025, 1, 1),
-                              date_to=date(2025, 1, 31))
+        wizard = self._wizard(
+            partner_id=self.cust_a.id,
+            date_from=date(2025, 1, 1),
+            date_to=date(2025, 1, 31),
+        )
         self.assertIn("Tickets logged", wizard.kpi_html)
 
     def test_breakdown_trend_and_forecast(self):
         wizard = self._wizard(partner_id=self.cust_a.id, period="month")
         wizard.write({"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30)})
-        data = self.env["itss.service.report.data"]._itss_values(**wizard._itss_report_params())
+        data = self.env["itss.service.report.data"]._itss_values(
+            **wizard._itss_report_params()
+        )
         self.assertEqual(data["current"]["logged"], 4)
         self.assertEqual(data["previous"]["logged"], 1, "t4 was logged in October")
         self.assertEqual(len(data["history"]), 7)
@@ -120,7 +181,10 @@ class TestReports(ItssCase):
         wizards = self.env["itss.service.report"].search_count([])
         Data = self.env["itss.service.report.data"].with_user(self.manager)
         values = Data._itss_values(
-            date(2026, 11, 1), date(2026, 11, 30), partner_id=self.cust_a.id, period="month",
+            date(2026, 11, 1),
+            date(2026, 11, 30),
+            partner_id=self.cust_a.id,
+            period="month",
             lang="en_US",
         )
         self.assertEqual(values["company"], self.env.company)
@@ -133,16 +197,24 @@ class TestReports(ItssCase):
         self.assertEqual(values["history"][0]["label"], "May 2026")
         by_team = {row["label"]: row["logged"] for row in values["breakdowns"]["team"]}
         self.assertEqual(by_team, {self.team_l1.display_name: 4})
-        self.assertEqual(values["forecast"], 1, "May to October: one ticket, in October")
+        self.assertEqual(
+            values["forecast"], 1, "May to October: one ticket, in October"
+        )
         self.assertIn("<rect", values["chart_sla"])
         other_team = Data._itss_values(
-            "2026-11-01", "2026-11-30", partner_id=self.cust_a.id, period="month",
-            domain=[("team_id", "=", self.team_l2.id)], charts=False,
+            "2026-11-01",
+            "2026-11-30",
+            partner_id=self.cust_a.id,
+            period="month",
+            domain=[("team_id", "=", self.team_l2.id)],
+            charts=False,
         )
         self.assertEqual(other_team["current"]["logged"], 0)
         self.assertFalse(other_team["chart_weekly"], "no chart asked for")
         # every customer: t6 is customer B's
-        everyone = Data._itss_values(date(2026, 11, 1), date(2026, 11, 30), period="month")
+        everyone = Data._itss_values(
+            date(2026, 11, 1), date(2026, 11, 30), period="month"
+        )
         self.assertEqual(everyone["current"]["logged"] - values["current"]["logged"], 1)
         self.assertEqual(self.env["itss.service.report"].search_count([]), wizards)
 
@@ -150,8 +222,13 @@ class TestReports(ItssCase):
         """The QWeb report takes its figures from the engine, for a wizard or for
         plain values (as the monthly sending gives them), in the report's language."""
         report = self.env.ref("itss_incident.action_report_itss_service")
-        params = {"partner_id": self.cust_a.id, "period": "month", "date_from": "2026-11-01",
-                  "date_to": "2026-11-30", "lang": "zh_CN"}
+        params = {
+            "partner_id": self.cust_a.id,
+            "period": "month",
+            "date_from": "2026-11-01",
+            "date_to": "2026-11-30",
+            "lang": "zh_CN",
+        }
         wizards = self.env["itss.service.report"].search_count([])
         html, _type = (
             self.env["ir.actions.report"]
@@ -167,16 +244,22 @@ class TestReports(ItssCase):
         # the XLSX speaks the language of who exports it
         Data = self.env["itss.service.report.data"].with_user(self.manager)
         chinese = Data.with_context(lang="zh_CN")
-        book = load_workbook(io.BytesIO(chinese._itss_xlsx(chinese._itss_values(**params))))
+        book = load_workbook(
+            io.BytesIO(chinese._itss_xlsx(chinese._itss_values(**params)))
+        )
         self.assertEqual(book.sheetnames, ["汇总", "按支持组", "按分类", "按优先级"])
-        self.assertEqual(book.worksheets[0]["A1"].value, "服务报告 2026-11-01 - 2026-11-30")
+        self.assertEqual(
+            book.worksheets[0]["A1"].value, "服务报告 2026-11-01 - 2026-11-30"
+        )
         self.assertEqual(book.worksheets[0]["A5"].value, "登记事件单数")
         self.assertEqual(book.worksheets[0]["B5"].value, 4)
         self.assertEqual(book.worksheets[1]["B1"].value, "登记数")
 
     def test_kpi_colours_against_targets(self):
         wizard = self._wizard(partner_id=self.cust_a.id)
-        self.assertIn("table-danger", wizard.kpi_html, "66.7 % < 80 % first-contact target")
+        self.assertIn(
+            "table-danger", wizard.kpi_html, "66.7 % < 80 % first-contact target"
+        )
         self.env.company.itss_kpi_fcr_target = 50
         self.env.company.itss_kpi_ontime_target = 50
         wizard.invalidate_recordset(["kpi_html"])
@@ -186,19 +269,27 @@ class TestReports(ItssCase):
     def test_pdf_and_html_rendering(self):
         wizard = self._wizard(partner_id=self.cust_a.id)
         report = self.env.ref("itss_incident.action_report_itss_service")
-        html, _type = self.env["ir.actions.report"]._render_qweb_html(report, wizard.ids)
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            report, wizard.ids
+        )
         self.assertIn(b"Service Report", html)
         self.assertIn(b"Report Customer A", html)
         self.assertIn(b"<svg", html)
-        pdf, kind = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
-        )._render_qweb_pdf(report, wizard.ids)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, wizard.ids)
+        )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         # the test database has Chinese installed: no silent skip without it
-        self.assertTrue(self.env["res.lang"]._lang_get("zh_CN").active, "Chinese is installed")
+        self.assertTrue(
+            self.env["res.lang"]._lang_get("zh_CN").active, "Chinese is installed"
+        )
         chinese = self._wizard(partner_id=self.cust_a.id, lang="zh_CN")
-        html, _type = self.env["ir.actions.report"]._render_qweb_html(report, chinese.ids)
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            report, chinese.ids
+        )
         self.assertIn("服务报告", html.decode())
         self.assertNotIn("Service Report", html.decode())
 
@@ -208,7 +299,11 @@ class TestReports(ItssCase):
         content = Data._itss_xlsx(Data._itss_values(**wizard._itss_report_params()))
         book = load_workbook(io.BytesIO(content))
         sheet = book.worksheets[0]
-        values = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=5) if row[0].value}
+        values = {
+            row[0].value: row[1].value
+            for row in sheet.iter_rows(min_row=5)
+            if row[0].value
+        }
         self.assertEqual(values["Tickets logged"], 4)
         self.assertEqual(values["Tickets resolved"], 3)
         self.assertEqual(len(book.worksheets), 4)
@@ -216,10 +311,16 @@ class TestReports(ItssCase):
         self.assertIn("/web/content/", action["url"])
 
     def test_monthly_sending_once_per_period(self):
-        recipient = self.env["res.partner"].create({"name": "CIO", "email": "cio@example.com"})
+        recipient = self.env["res.partner"].create(
+            {"name": "CIO", "email": "cio@example.com"}
+        )
         subscription = self.env["itss.service.report.subscription"].create(
-            {"name": "Customer A monthly", "partner_id": self.cust_a.id,
-             "recipient_ids": [(6, 0, recipient.ids)], "lang": "en_US"}
+            {
+                "name": "Customer A monthly",
+                "partner_id": self.cust_a.id,
+                "recipient_ids": [(6, 0, recipient.ids)],
+                "lang": "en_US",
+            }
         )
         Mail = self.env["mail.mail"]
 
@@ -243,18 +344,25 @@ class TestReports(ItssCase):
 
     def test_monthly_sending_makes_no_wizard(self):
         """The scheduled action sends the PDF of the engine's figures: no wizard."""
-        recipient = self.env["res.partner"].create({"name": "CFO", "email": "cfo@example.com"})
+        recipient = self.env["res.partner"].create(
+            {"name": "CFO", "email": "cfo@example.com"}
+        )
         self.env["itss.service.report.subscription"].search([]).active = False
         subscription = self.env["itss.service.report.subscription"].create(
-            {"name": "All customers monthly", "recipient_ids": [(6, 0, recipient.ids)],
-             "lang": "en_US"}
+            {
+                "name": "All customers monthly",
+                "recipient_ids": [(6, 0, recipient.ids)],
+                "lang": "en_US",
+            }
         )
         wizards = self.env["itss.service.report"].search_count([])
         with freeze_time("2026-12-01 02:00:00"):
             subscription._cron_itss_send_service_reports()
         self.assertEqual(self.env["itss.service.report"].search_count([]), wizards)
         mail = self.env["mail.mail"].search([("recipient_ids", "in", recipient.ids)])
-        self.assertEqual(mail.attachment_ids.name, "Service report 2026-11-01 - 2026-11-30.pdf")
+        self.assertEqual(
+            mail.attachment_ids.name, "Service report 2026-11-01 - 2026-11-30.pdf"
+        )
         # in tests, reports render as HTML: November against October
         content = mail.attachment_ids.raw.decode()
         self.assertIn("Service Report", content)
@@ -263,14 +371,22 @@ class TestReports(ItssCase):
 
     @mute_logger("odoo.addons.itss_incident.tools.cron_batch")
     def test_a_failing_subscription_does_not_starve_the_others(self):
-        recipient = self.env["res.partner"].create({"name": "CIO", "email": "cio@example.com"})
+        recipient = self.env["res.partner"].create(
+            {"name": "CIO", "email": "cio@example.com"}
+        )
         Subscription = self.env["itss.service.report.subscription"]
         self.env["itss.service.report.subscription"].search([]).active = False
-        subscriptions = Subscription.create([
-            {"name": f"Monthly {i}", "partner_id": self.cust_a.id,
-             "recipient_ids": [(6, 0, recipient.ids)], "lang": "en_US"}
-            for i in range(3)
-        ])
+        subscriptions = Subscription.create(
+            [
+                {
+                    "name": f"Monthly {i}",
+                    "partner_id": self.cust_a.id,
+                    "recipient_ids": [(6, 0, recipient.ids)],
+                    "lang": "en_US",
+                }
+                for i in range(3)
+            ]
+        )
         broken = subscriptions[0]
         original = type(Subscription)._itss_send
 
@@ -285,9 +401,14 @@ class TestReports(ItssCase):
                 self.assertTrue(broken.retry_after, "the failure is recorded")
                 Subscription._cron_itss_send_service_reports(batch_size=1)
                 Subscription._cron_itss_send_service_reports(batch_size=1)
-        self.assertEqual((subscriptions - broken).mapped("last_period_start"), [date(2026, 11, 1)] * 2)
+        self.assertEqual(
+            (subscriptions - broken).mapped("last_period_start"),
+            [date(2026, 11, 1)] * 2,
+        )
         self.assertFalse(broken.last_period_start)
         with freeze_time("2026-12-01 03:30:00"):
             Subscription._cron_itss_send_service_reports(batch_size=1)
-        self.assertEqual(broken.last_period_start, date(2026, 11, 1), "sent at the retry")
+        self.assertEqual(
+            broken.last_period_start, date(2026, 11, 1), "sent at the retry"
+        )
         self.assertFalse(broken.retry_after)

@@ -32,18 +32,25 @@ class TestRoleFlows(ItssCase):
 
     # 1. pending tickets are resumed and resolved by their roles
     def test_desk_agent_and_engineer_resume_and_resolve_pending(self):
-        for user, method in ((self.agent, "action_itss_resume"), (self.engineer, "action_itss_resume"),
-                             (self.agent, "action_itss_resolve"), (self.engineer, "action_itss_resolve")):
+        for user, method in (
+            (self.agent, "action_itss_resume"),
+            (self.engineer, "action_itss_resume"),
+            (self.agent, "action_itss_resolve"),
+            (self.engineer, "action_itss_resolve"),
+        ):
             with self.subTest(user=user.login, method=method):
                 ticket = self._ticket("in_progress", user_id=self.engineer.id)
-                ticket.with_user(self.engineer).write({"itss_wait_code_id": self.wait_code.id})
+                ticket.with_user(self.engineer).write(
+                    {"itss_wait_code_id": self.wait_code.id}
+                )
                 ticket.with_user(self.engineer).action_itss_pend()
                 self.assertEqual(ticket.itss_state, "pending")
                 if method == "action_itss_resolve":
                     ticket.with_user(user).write(self._requirements("resolved"))
                 getattr(ticket.with_user(user), method)()
                 self.assertEqual(
-                    ticket.itss_state, "in_progress" if method == "action_itss_resume" else "resolved"
+                    ticket.itss_state,
+                    "in_progress" if method == "action_itss_resume" else "resolved",
                 )
                 pause = ticket.itss_sla_pause_ids
                 self.assertEqual(len(pause), 1)
@@ -90,10 +97,18 @@ class TestRoleFlows(ItssCase):
         self.assertTrue(ticket.itss_priority)
         self.assertTrue(ticket.itss_resolve_deadline)
         ticket = self.env["helpdesk.ticket"].message_new(
-            {"subject": "By email", "body": "<p>Mail server down</p>", "email_from": "a@example.com",
-             "from": "a@example.com", "to": "helpdesk@example.com"}
+            {
+                "subject": "By email",
+                "body": "<p>Mail server down</p>",
+                "email_from": "a@example.com",
+                "from": "a@example.com",
+                "to": "helpdesk@example.com",
+            }
         )
-        self.assertEqual(ticket.channel_id, self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email"))
+        self.assertEqual(
+            ticket.channel_id,
+            self.env.ref("helpdesk_mgmt.helpdesk_ticket_channel_email"),
+        )
         self.assertEqual(ticket.team_id, self.team_l1)
         self.assertEqual(ticket.itss_state, "new")
 
@@ -109,12 +124,16 @@ class TestRoleFlows(ItssCase):
     # 4. notifications sent are visible to the people who work the ticket
     def test_notifications_sent_visible_to_internal_users(self):
         ticket = self._ticket("in_progress", user_id=self.engineer.id)
-        log = ticket._itss_notify("sla_warning", None, 1, "email", self.engineer, "Test reason")
+        log = ticket._itss_notify(
+            "sla_warning", None, 1, "email", self.engineer, "Test reason"
+        )
         self.assertEqual(log.company_id, ticket.company_id)
         for user in (self.agent, self.engineer, self.manager):
             with self.subTest(user=user.login):
-                logs = self.env["itss.escalation.log"].with_user(user).search(
-                    [("ticket_id", "=", ticket.id)]
+                logs = (
+                    self.env["itss.escalation.log"]
+                    .with_user(user)
+                    .search([("ticket_id", "=", ticket.id)])
                 )
                 self.assertEqual(logs, log)
                 self.assertEqual(ticket.with_user(user).itss_escalation_log_ids, log)
@@ -141,8 +160,12 @@ class TestRoleFlows(ItssCase):
                         ticket.with_user(user).write({name: value})
                     with self.assertRaisesRegex(AccessError, "set by the system"):
                         self.env["helpdesk.ticket"].with_user(user).create(
-                            {"name": "Forged", "description": "<p>x</p>",
-                             "team_id": self.team_l1.id, name: value}
+                            {
+                                "name": "Forged",
+                                "description": "<p>x</p>",
+                                "team_id": self.team_l1.id,
+                                name: value,
+                            }
                         )
         self.assertEqual(ticket.itss_state, "new")
         self.assertEqual(ticket.stage_id, self.stages["new"])
@@ -165,22 +188,32 @@ class TestRoleFlows(ItssCase):
         ):
             with self.subTest(recovery=recovery):
                 with self.assertRaisesRegex(ValidationError, message):
-                    ticket.with_user(self.engineer).write(dict(values, itss_recovery_date=recovery))
-        ticket.with_user(self.engineer).write(dict(values, itss_recovery_date=now - timedelta(hours=1)))
+                    ticket.with_user(self.engineer).write(
+                        dict(values, itss_recovery_date=recovery)
+                    )
+        ticket.with_user(self.engineer).write(
+            dict(values, itss_recovery_date=now - timedelta(hours=1))
+        )
         ticket.with_user(self.engineer).action_itss_resolve()
         self.assertEqual(ticket.itss_state, "resolved")
         with freeze_time(now + timedelta(hours=1)):
             with self.assertRaisesRegex(ValidationError, "after the resolution"):
-                ticket.with_user(self.engineer).itss_recovery_date = now + timedelta(minutes=30)
+                ticket.with_user(self.engineer).itss_recovery_date = now + timedelta(
+                    minutes=30
+                )
 
     # 7. a ticket created by RPC without a team
     def test_rpc_create_without_team(self):
         self.env.company.helpdesk_mgmt_ticket_auto_assign = True
-        ticket = self.env["helpdesk.ticket"].with_user(self.agent).create(
-            {"name": "Created over RPC", "description": "<p>x</p>"}
+        ticket = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .create({"name": "Created over RPC", "description": "<p>x</p>"})
         )
         self.assertEqual(ticket.user_id, self.agent, "helpdesk_mgmt's auto-assignment")
-        self.assertEqual(ticket.team_id, self.team_l1, "the agent's team, as helpdesk_mgmt does")
+        self.assertEqual(
+            ticket.team_id, self.team_l1, "the agent's team, as helpdesk_mgmt does"
+        )
         self.assertEqual(ticket.itss_state, "new")
         self.assertTrue(ticket.itss_dispatch_date)
         self.assertTrue(ticket.itss_resolve_deadline)
@@ -189,7 +222,10 @@ class TestRoleFlows(ItssCase):
     def test_context_keys_relax_nothing(self):
         ticket = self._ticket("resolved", user_id=self.engineer.id)
         for key in ("itss_correction_reason", "itss_correction"):
-            with self.subTest(key=key), self.assertRaisesRegex(UserError, "incident manager"):
+            with (
+                self.subTest(key=key),
+                self.assertRaisesRegex(UserError, "incident manager"),
+            ):
                 ticket.with_user(self.engineer).with_context(**{key: "forged"}).write(
                     {"stage_id": self.stages["in_progress"].id}
                 )
@@ -197,29 +233,38 @@ class TestRoleFlows(ItssCase):
         open_ticket = self._ticket("in_progress")
         with self.assertRaisesRegex(UserError, "resolved before it is closed"):
             open_ticket.with_user(self.agent).write(
-                {"stage_id": self.stages["closed"].id,
-                 "itss_closure_code_id": self.code_resolved.id, "itss_satisfaction": "5"}
+                {
+                    "stage_id": self.stages["closed"].id,
+                    "itss_closure_code_id": self.code_resolved.id,
+                    "itss_satisfaction": "5",
+                }
             )
         self.assertEqual(open_ticket.itss_state, "in_progress")
         # a functional escalation counts only through the button
-        open_ticket.with_user(self.agent).with_context(itss_functional_escalation=True).write(
-            {"user_id": self.agent.id}
-        )
+        open_ticket.with_user(self.agent).with_context(
+            itss_functional_escalation=True
+        ).write({"user_id": self.agent.id})
         self.assertEqual(open_ticket.itss_escalation_count, 0)
         # a post on a closed ticket opens its continuation, whatever the context says
         closed = self._ticket("closed", partner_id=self.vip_contact.id)
         closed.with_context(itss_auto_submitted=True).message_post(
-            body="Broken again", author_id=self.vip_contact.id,
-            message_type="email", subtype_xmlid="mail.mt_comment",
+            body="Broken again",
+            author_id=self.vip_contact.id,
+            message_type="email",
+            subtype_xmlid="mail.mt_comment",
         )
         self.assertEqual(len(closed.itss_reopened_ticket_ids), 1)
 
     def test_incident_manager_takes_back_a_resolution_with_the_dialog(self):
         ticket = self._ticket("resolved", user_id=self.engineer.id)
-        Wizard = self.env["itss.ticket.reopen"].with_context(default_ticket_id=ticket.id)
+        Wizard = self.env["itss.ticket.reopen"].with_context(
+            default_ticket_id=ticket.id
+        )
         with self.assertRaises(AccessError):
             Wizard.with_user(self.engineer).create({"reason": "forged"})
-        wizard = Wizard.with_user(self.manager).create({"reason": "The service is still down"})
+        wizard = Wizard.with_user(self.manager).create(
+            {"reason": "The service is still down"}
+        )
         result = wizard.action_reopen()
         self.assertEqual(result["tag"], "display_notification")
         self.assertEqual(ticket.itss_state, "in_progress")
@@ -232,7 +277,9 @@ class TestDeskOwnedRoles(ItssCase):
 
     def test_one_ticket_through_the_roles(self):
         desk = new_test_user(
-            self.env, login="itss_desk2", name="Second Agent",
+            self.env,
+            login="itss_desk2",
+            name="Second Agent",
             groups="base.group_user,itss_incident.group_itss_service_desk",
         )
         self.team_l1.user_ids |= desk
@@ -255,10 +302,14 @@ class TestDeskOwnedRoles(ItssCase):
         ticket.with_user(self.engineer).write(self._requirements("resolved"))
         ticket.with_user(self.engineer).action_itss_resolve()
         self.assertEqual(ticket.itss_state, "resolved")
-        ticket.with_user(self.manager).action_itss_reopen_resolution("Printer still offline")
+        ticket.with_user(self.manager).action_itss_reopen_resolution(
+            "Printer still offline"
+        )
         ticket.with_user(self.engineer).action_itss_resolve()
-        wizard = self.env["itss.ticket.close"].with_user(desk).create(
-            {"ticket_id": ticket.id, "satisfaction": "5"}
+        wizard = (
+            self.env["itss.ticket.close"]
+            .with_user(desk)
+            .create({"ticket_id": ticket.id, "satisfaction": "5"})
         )
         wizard.action_close()
         self.assertEqual(ticket.itss_state, "closed")

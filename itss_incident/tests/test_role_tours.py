@@ -117,7 +117,10 @@ class ItssRoleTourCase(HttpCase):
                 }
             )
             for priority, response, resolve in (
-                ("1", 15, 4), ("2", 30, 8), ("3", 60, 24), ("4", 120, 72)
+                ("1", 15, 4),
+                ("2", 30, 8),
+                ("3", 60, 24),
+                ("4", 120, 72),
             )
         }
 
@@ -201,7 +204,9 @@ class TestDeskAgentTour(ItssRoleTourCase):
         own.with_user(self.agent).action_itss_accept()
         self.assertEqual(self._queue_count(self.agent, "my_queue"), 1)
 
-        self.start_tour("/odoo/itss-queues", "itss_role_desk_log_dispatch", login="role_agent")
+        self.start_tour(
+            "/odoo/itss-queues", "itss_role_desk_log_dispatch", login="role_agent"
+        )
         ticket = self.env["helpdesk.ticket"].search(
             [("name", "=", "Role tour: finance printer offline")]
         )
@@ -239,14 +244,18 @@ class TestDeskAgentTour(ItssRoleTourCase):
         self.assertEqual(until.second, 0)
         self.assertTrue(
             ticket.message_ids.filtered(
-                lambda m: "replacement toner ordered from the vendor" in (m.body or "")
-                and m.author_id == self.agent.partner_id
-                and m.subtype_id == self.env.ref("mail.mt_note")
+                lambda m: (
+                    "replacement toner ordered from the vendor" in (m.body or "")
+                    and m.author_id == self.agent.partner_id
+                    and m.subtype_id == self.env.ref("mail.mt_note")
+                )
             ),
             "the note is an internal note of the agent",
         )
         pending_type = self.env.ref("itss_incident.mail_act_itss_pending")
-        todo = ticket.activity_ids.filtered(lambda a: a.activity_type_id == pending_type)
+        todo = ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id == pending_type
+        )
         self.assertEqual(len(todo), 1, "the End-of-hold to-do")
         self.assertEqual(todo.user_id, self.engineer, "for the assignee, not the agent")
         self.assertEqual(
@@ -317,7 +326,9 @@ class TestDeskAgentTour(ItssRoleTourCase):
             ]
         )
         self.assertTrue(done, "the done follow-up activity is in the chatter")
-        self.assertEqual(own.itss_state, "in_progress", "the agent's own ticket untouched")
+        self.assertEqual(
+            own.itss_state, "in_progress", "the agent's own ticket untouched"
+        )
 
 
 class TestEngineerTour(ItssRoleTourCase):
@@ -327,12 +338,16 @@ class TestEngineerTour(ItssRoleTourCase):
         logged = fields.Datetime.now() - timedelta(hours=2)
         ticket.write({"itss_logged_date": logged})
         self.start_tour(
-            self._url(ticket), "itss_role_engineer_accept_hold_resolve", login="role_engineer"
+            self._url(ticket),
+            "itss_role_engineer_accept_hold_resolve",
+            login="role_engineer",
         )
         ticket = self._fresh(ticket)
         self.assertEqual(ticket.itss_state, "resolved")
         self.assertEqual(ticket.user_id, self.engineer)
-        self.assertTrue(ticket.itss_first_response_date, "accepting is the first response")
+        self.assertTrue(
+            ticket.itss_first_response_date, "accepting is the first response"
+        )
         self.assertIn("fuser unit", ticket.itss_solution)
         self.assertEqual(ticket.itss_closure_code_id, self.closure_code)
         self.assertTrue(ticket.itss_resolved_date)
@@ -368,17 +383,22 @@ class TestEngineerTour(ItssRoleTourCase):
 
     def test_cancel_from_the_gear_menu(self):
         ticket = self._accepted("Role tour: duplicate call about the plotter")
-        self.start_tour(self._url(ticket), "itss_role_engineer_cancel", login="role_engineer")
+        self.start_tour(
+            self._url(ticket), "itss_role_engineer_cancel", login="role_engineer"
+        )
         ticket = self._fresh(ticket)
         self.assertEqual(ticket.itss_state, "cancelled")
         self.assertEqual(
-            ticket.itss_closure_code_id, self.env.ref("itss_incident.closure_code_cancelled")
+            ticket.itss_closure_code_id,
+            self.env.ref("itss_incident.closure_code_cancelled"),
         )
         self.assertTrue(
             ticket.message_ids.filtered(
-                lambda m: "logged twice, see the other ticket" in (m.body or "")
-                and m.author_id == self.engineer.partner_id
-                and m.subtype_id == self.env.ref("mail.mt_note")
+                lambda m: (
+                    "logged twice, see the other ticket" in (m.body or "")
+                    and m.author_id == self.engineer.partner_id
+                    and m.subtype_id == self.env.ref("mail.mt_note")
+                )
             ),
             "the reason is an internal note of the engineer",
         )
@@ -401,12 +421,16 @@ class TestIncidentManagerTour(ItssRoleTourCase):
         self.assertEqual(ticket.user_id, self.engineer, "back to its engineer")
         self.assertTrue(
             ticket.message_ids.filtered(
-                lambda m: "the mail queue is still blocked" in (m.body or "")
-                and m.author_id == self.manager.partner_id
+                lambda m: (
+                    "the mail queue is still blocked" in (m.body or "")
+                    and m.author_id == self.manager.partner_id
+                )
             ),
             "the reason is in the chatter",
         )
-        self.assertFalse(ticket.itss_auto_close_date, "no auto-close countdown any more")
+        self.assertFalse(
+            ticket.itss_auto_close_date, "no auto-close countdown any more"
+        )
         self.assertEqual(
             self.env["itss.escalation.log"]
             .with_user(self.manager)
@@ -422,7 +446,9 @@ class TestCustomerTour(ItssRoleTourCase):
             "res.company.itss_default_team_id: the team of portal tickets without one",
         )
         self.company.itss_default_team_id = self.team_l1
-        self.start_tour("/new/ticket", "itss_role_customer_report", login="role_customer")
+        self.start_tour(
+            "/new/ticket", "itss_role_customer_report", login="role_customer"
+        )
         ticket = self.env["helpdesk.ticket"].search(
             [("name", "=", "Role tour: label printer jams")]
         )
@@ -430,7 +456,9 @@ class TestCustomerTour(ItssRoleTourCase):
         self.assertEqual(ticket.partner_id, self.customer.partner_id)
         self.assertEqual(ticket.category_id, self.category_unmapped)
         self.assertEqual(ticket.channel_id, self.channel_web)
-        self.assertEqual(ticket.team_id, self.team_l1, "the company's default ITSS team")
+        self.assertEqual(
+            ticket.team_id, self.team_l1, "the company's default ITSS team"
+        )
         self.assertTrue(ticket.team_id.itss_tier)
         self.assertEqual(ticket.itss_state, "new")
         self.assertEqual((ticket.itss_impact, ticket.itss_urgency), ("3", "3"))
@@ -457,7 +485,9 @@ class TestCustomerTour(ItssRoleTourCase):
         self.assertIn("We have logged your ticket and are assigning it.", page.text)
         # another customer's link to it: "not found", not a silent redirect
         new_test_user(
-            self.env, login="role_other_customer", groups="base.group_portal",
+            self.env,
+            login="role_other_customer",
+            groups="base.group_portal",
             email="role_other_customer@example.com",
         ).partner_id.parent_id = self.env["res.partner"].create(
             {"name": "Role Tour Other Customer Ltd", "is_company": True}
@@ -470,11 +500,14 @@ class TestCustomerTour(ItssRoleTourCase):
 
     def test_confirm_a_resolution(self):
         ticket = self._resolved(
-            "Role tour: toner empty", "Role tour: new toner cartridge",
+            "Role tour: toner empty",
+            "Role tour: new toner cartridge",
             partner=self.customer.partner_id,
         )
         self.start_tour(
-            f"/my/ticket/{ticket.id}", "itss_role_customer_confirm", login="role_customer"
+            f"/my/ticket/{ticket.id}",
+            "itss_role_customer_confirm",
+            login="role_customer",
         )
         ticket = self._fresh(ticket)
         self.assertEqual(ticket.itss_state, "closed")
@@ -490,11 +523,14 @@ class TestCustomerTour(ItssRoleTourCase):
 
     def test_reject_a_resolution(self):
         ticket = self._resolved(
-            "Role tour: scanner stripes", "Role tour: cleaned the scanner glass",
+            "Role tour: scanner stripes",
+            "Role tour: cleaned the scanner glass",
             partner=self.customer.partner_id,
         )
         self.start_tour(
-            f"/my/ticket/{ticket.id}", "itss_role_customer_reject", login="role_customer"
+            f"/my/ticket/{ticket.id}",
+            "itss_role_customer_reject",
+            login="role_customer",
         )
         ticket = self._fresh(ticket)
         self.assertEqual(ticket.itss_state, "closed")

@@ -41,9 +41,15 @@ class TestOneWritePath(EscalationCase):
             )
         written = set().union(*seen)
         self.assertIn("stage_id", written)
-        for fact in ("itss_resolve_minutes", "itss_auto_close_date", "itss_reminder_date"):
+        for fact in (
+            "itss_resolve_minutes",
+            "itss_auto_close_date",
+            "itss_reminder_date",
+        ):
             self.assertIn(fact, written, f"{fact} written through write")
-        self.assertFalse(hasattr(ticket, "_itss_write_facts"), "no write path around write")
+        self.assertFalse(
+            hasattr(ticket, "_itss_write_facts"), "no write path around write"
+        )
 
     def test_one_state_change_hook_per_change(self):
         """Each concern extends one hook; a close calls it once, with the state before,
@@ -54,7 +60,9 @@ class TestOneWritePath(EscalationCase):
             calls.append({tid: b.state for tid, b in before.items()})
             return super(TopClass, self)._itss_on_state_change(before, facts, now)
 
-        ticket = self._ticket("resolved", user_id=self.engineer.id, itss_owner_id=self.agent.id)
+        ticket = self._ticket(
+            "resolved", user_id=self.engineer.id, itss_owner_id=self.agent.id
+        )
         with patch.object(TopClass, "_itss_on_state_change", hook, create=True):
             ticket.with_user(self.agent)._itss_close_by_desk({"itss_satisfaction": "5"})
         self.assertEqual(calls, [{ticket.id: "resolved"}])
@@ -62,7 +70,9 @@ class TestOneWritePath(EscalationCase):
         self.assertFalse(ticket.itss_auto_close_date, "closure's facts written")
         self.assertFalse(ticket.itss_sla_at_risk, "SLA's facts written")
         followup = self.env.ref("itss_incident.mail_act_itss_followup")
-        self.assertIn(followup, ticket.activity_ids.activity_type_id, "closure's effect ran")
+        self.assertIn(
+            followup, ticket.activity_ids.activity_type_id, "closure's effect ran"
+        )
 
     def test_a_private_pass_does_not_reach_the_writes_it_sets_off(self):
         """The pass a transition carries covers its own write: the facts a user may not
@@ -102,7 +112,9 @@ class TestRuleDuePoints(EscalationCase):
         priority = ticket.itss_priority
         now = start + timedelta(minutes=25)
         created = self._rule("created", 10, priority)
-        self.assertEqual(created._itss_due_points(ticket, now), [(start, "rule", created, 0)])
+        self.assertEqual(
+            created._itss_due_points(ticket, now), [(start, "rule", created, 0)]
+        )
         periodic = self._rule("periodic", 10, priority)
         self.assertEqual(
             periodic._itss_due_points(ticket, now),
@@ -114,7 +126,14 @@ class TestRuleDuePoints(EscalationCase):
         overdue = self._rule("overdue", 15, priority)
         self.assertEqual(
             overdue._itss_due_points(ticket, now),
-            [(ticket.itss_resolve_deadline + timedelta(minutes=15), "rule", overdue, 0)],
+            [
+                (
+                    ticket.itss_resolve_deadline + timedelta(minutes=15),
+                    "rule",
+                    overdue,
+                    0,
+                )
+            ],
         )
         resolved = self._rule("resolved", 5, priority)
         self.assertEqual(resolved._itss_due_points(ticket, now), [], "not resolved yet")
@@ -143,7 +162,9 @@ class TestRetargeting(EscalationCase):
         closed = self._ticket("closed", itss_impact="3", itss_urgency="3")
         self._cron(start + timedelta(seconds=30))  # the shipped rules due at logging
         before = ticket.itss_next_action_date
-        self.assertEqual(before, start + timedelta(minutes=15), "the 50% response warning")
+        self.assertEqual(
+            before, start + timedelta(minutes=15), "the 50% response warning"
+        )
         triggers = self.env["ir.cron.trigger"].search_count(
             [("cron_id", "=", self.retarget_cron.id)]
         )
@@ -165,9 +186,13 @@ class TestRetargeting(EscalationCase):
         ticket.invalidate_recordset()
         self.assertTrue(ticket.itss_retarget)
         self.assertFalse(closed.itss_retarget, "closed tickets keep their targets")
-        self.assertEqual(ticket.itss_next_action_date, before, "nothing recomputed on save")
+        self.assertEqual(
+            ticket.itss_next_action_date, before, "nothing recomputed on save"
+        )
         self.assertGreater(
-            self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.retarget_cron.id)]),
+            self.env["ir.cron.trigger"].search_count(
+                [("cron_id", "=", self.retarget_cron.id)]
+            ),
             triggers,
             "the re-targeting runs soon",
         )
@@ -253,4 +278,6 @@ class TestRetargeting(EscalationCase):
             self.assertFalse(ticket.itss_retarget, "nobody stays in the queue")
         self.assertEqual(tickets[0].itss_resolve_deadline, local("2026-11-20 14:00"))
         self.assertEqual(tickets[2].itss_resolve_deadline, local("2026-11-20 14:00"))
-        self.assertEqual(broken.itss_resolve_deadline, local("2026-11-23 09:00"), "kept")
+        self.assertEqual(
+            broken.itss_resolve_deadline, local("2026-11-23 09:00"), "kept"
+        )

@@ -1,7 +1,8 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from psycopg2.errors import CheckViolation
 from pytz import timezone, utc
 
@@ -41,7 +42,9 @@ class TestSla(ItssCase):
         lunch = self._log(local("2026-11-25 11:00"), itss_impact="1", itss_urgency="1")
         self.assertEqual(lunch.itss_resolve_deadline, local("2026-11-25 14:00"))
         # Wednesday 16:30 + 2 h: Thursday is a public holiday -> Friday 09:30
-        holiday = self._log(local("2026-12-30 16:30"), itss_impact="1", itss_urgency="1")
+        holiday = self._log(
+            local("2026-12-30 16:30"), itss_impact="1", itss_urgency="1"
+        )
         self.assertEqual(holiday.itss_resolve_deadline, local("2027-01-01 09:30"))
 
     def test_dst_time_zone(self):
@@ -51,7 +54,9 @@ class TestSla(ItssCase):
         ticket = self._log(
             local("2026-10-23 16:30", berlin), itss_impact="1", itss_urgency="1"
         )
-        self.assertEqual(ticket.itss_resolve_deadline, local("2026-10-26 09:30", berlin))
+        self.assertEqual(
+            ticket.itss_resolve_deadline, local("2026-10-26 09:30", berlin)
+        )
         self.assertEqual(ticket.itss_resolve_deadline, datetime(2026, 10, 26, 8, 30))
 
     def test_time_left(self):
@@ -76,7 +81,9 @@ class TestSla(ItssCase):
         with freeze_time(local("2026-11-20 09:05")):
             ticket.with_user(self.engineer).action_itss_accept()
         with freeze_time(local("2026-11-20 16:00")):
-            ticket.with_user(self.engineer).write({"itss_wait_code_id": self.wait_code.id})
+            ticket.with_user(self.engineer).write(
+                {"itss_wait_code_id": self.wait_code.id}
+            )
             ticket.with_user(self.engineer).action_itss_pend()
         with freeze_time(local("2026-11-23 10:00")):
             ticket.with_user(self.engineer).action_itss_resume()
@@ -108,36 +115,57 @@ class TestSla(ItssCase):
         other = self._log(local("2026-11-20 09:00"), itss_impact="1", itss_urgency="1")
         with freeze_time(local("2026-11-20 09:04")):
             other.with_user(self.agent).message_post(
-                body="We are looking into it", message_type="comment",
+                body="We are looking into it",
+                message_type="comment",
                 subtype_xmlid="mail.mt_comment",
             )
         self.assertEqual(other.itss_first_response_date, local("2026-11-20 09:04"))
         self.assertFalse(other.itss_response_breached)
         # an internal note is no response
         third = self._log(local("2026-11-20 09:00"))
-        third.with_user(self.agent).message_post(body="note", subtype_xmlid="mail.mt_note")
+        third.with_user(self.agent).message_post(
+            body="note", subtype_xmlid="mail.mt_note"
+        )
         self.assertFalse(third.itss_first_response_date)
 
     def test_most_specific_policy(self):
         Policy = self.env["itss.sla.policy"]
         by_team = Policy.create(
-            {"name": "Team", "priority": "4", "response_minutes": 5, "resolve_hours": 1,
-             "team_ids": [(6, 0, self.team_l1.ids)]}
+            {
+                "name": "Team",
+                "priority": "4",
+                "response_minutes": 5,
+                "resolve_hours": 1,
+                "team_ids": [(6, 0, self.team_l1.ids)],
+            }
         )
         by_category = Policy.create(
-            {"name": "Category", "priority": "4", "response_minutes": 5, "resolve_hours": 1,
-             "category_ids": [(6, 0, self.category_parent.ids)]}
+            {
+                "name": "Category",
+                "priority": "4",
+                "response_minutes": 5,
+                "resolve_hours": 1,
+                "category_ids": [(6, 0, self.category_parent.ids)],
+            }
         )
         both = Policy.create(
-            {"name": "Both", "priority": "4", "response_minutes": 5, "resolve_hours": 1,
-             "team_ids": [(6, 0, self.team_l1.ids)],
-             "category_ids": [(6, 0, self.category_parent.ids)]}
+            {
+                "name": "Both",
+                "priority": "4",
+                "response_minutes": 5,
+                "resolve_hours": 1,
+                "team_ids": [(6, 0, self.team_l1.ids)],
+                "category_ids": [(6, 0, self.category_parent.ids)],
+            }
         )
-        self.assertEqual(self._ticket(category_id=self.category_parent.id).itss_sla_policy_id, both)
+        self.assertEqual(
+            self._ticket(category_id=self.category_parent.id).itss_sla_policy_id, both
+        )
         self.assertEqual(self._ticket().itss_sla_policy_id, by_team)
         self.assertEqual(
-            self._ticket(team_id=self.team_l2.id, category_id=self.category_parent.id)
-            .itss_sla_policy_id,
+            self._ticket(
+                team_id=self.team_l2.id, category_id=self.category_parent.id
+            ).itss_sla_policy_id,
             by_category,
         )
         self.assertEqual(
@@ -159,15 +187,27 @@ class TestSla(ItssCase):
 
     def test_invalid_policy(self):
         # a zero target: the database's CHECK refuses it
-        with mute_logger("odoo.sql_db"), self.assertRaisesRegex(
-            CheckViolation, "itss_sla_policy_response_positive"
-        ), self.env.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaisesRegex(CheckViolation, "itss_sla_policy_response_positive"),
+            self.env.cr.savepoint(),
+        ):
             self.env["itss.sla.policy"].create(
-                {"name": "Bad", "priority": "1", "response_minutes": 0, "resolve_hours": 1}
+                {
+                    "name": "Bad",
+                    "priority": "1",
+                    "response_minutes": 0,
+                    "resolve_hours": 1,
+                }
             )
         with self.assertRaisesRegex(ValidationError, "cannot be longer"):
             self.env["itss.sla.policy"].create(
-                {"name": "Bad", "priority": "1", "response_minutes": 600, "resolve_hours": 1}
+                {
+                    "name": "Bad",
+                    "priority": "1",
+                    "response_minutes": 600,
+                    "resolve_hours": 1,
+                }
             )
 
 
@@ -206,7 +246,9 @@ class TestWorkingTimeProperties(ItssCase):
         policy = self.policies["1"]
         (got,) = policy._itss_add_minutes(start, [minutes])
         self.assertEqual(got, self._reference_add(start, minutes))
-        self.assertAlmostEqual(policy._itss_working_minutes(start, got), minutes, places=3)
+        self.assertAlmostEqual(
+            policy._itss_working_minutes(start, got), minutes, places=3
+        )
 
     @settings(max_examples=40, deadline=None)
     @given(

@@ -7,7 +7,9 @@ from .common import STAGE_XMLIDS
 @tagged("post_install", "-at_install")
 class TestTours(HttpCase):
     def _ticket(self, state, **vals):
-        team = self.env["helpdesk.ticket.team"].create({"name": "Tour L1", "itss_tier": "1"})
+        team = self.env["helpdesk.ticket.team"].create(
+            {"name": "Tour L1", "itss_tier": "1"}
+        )
         values = {
             "name": "Tour ticket",
             "description": "<p>Broken</p>",
@@ -27,13 +29,17 @@ class TestTours(HttpCase):
             itss_satisfaction="5",
         )
         self.start_tour(
-            f"/odoo/itss-incidents/{ticket.id}", "itss_closed_ticket_readonly", login="admin"
+            f"/odoo/itss-incidents/{ticket.id}",
+            "itss_closed_ticket_readonly",
+            login="admin",
         )
 
     def test_accept_from_the_form(self):
         ticket = self._ticket("assigned")
         self.start_tour(
-            f"/odoo/itss-incidents/{ticket.id}", "itss_open_ticket_accept", login="admin"
+            f"/odoo/itss-incidents/{ticket.id}",
+            "itss_open_ticket_accept",
+            login="admin",
         )
         self.assertEqual(ticket.itss_state, "in_progress")
         self.assertEqual(ticket.user_id, self.env.ref("base.user_admin"))

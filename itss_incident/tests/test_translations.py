@@ -33,7 +33,9 @@ def read_glossary():
 
 def _term_pattern(english):
     # whole words, case-insensitive, an English plural allowed
-    return re.compile(r"(?<![\w-])" + re.escape(english) + r"(?:s|es)?(?![\w-])", re.IGNORECASE)
+    return re.compile(
+        r"(?<![\w-])" + re.escape(english) + r"(?:s|es)?(?![\w-])", re.IGNORECASE
+    )
 
 
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{.*?\}\}|<[^>]*>")
@@ -54,13 +56,29 @@ def glossary_violations(po_paths=None, glossary=None):
                 continue
             if entry.msgid in exact:
                 if entry.msgstr != exact[entry.msgid]:
-                    violations.append((path.name, entry.msgid, entry.msgstr, entry.msgid, exact[entry.msgid]))
+                    violations.append(
+                        (
+                            path.name,
+                            entry.msgid,
+                            entry.msgstr,
+                            entry.msgid,
+                            exact[entry.msgid],
+                        )
+                    )
                 continue
             for row, pattern in patterns:
-                if row["match"] == "phrase" and pattern.search(PLACEHOLDER.sub(" ", entry.msgid)):
+                if row["match"] == "phrase" and pattern.search(
+                    PLACEHOLDER.sub(" ", entry.msgid)
+                ):
                     if row["chinese"] not in entry.msgstr:
                         violations.append(
-                            (path.name, entry.msgid, entry.msgstr, row["english"], row["chinese"])
+                            (
+                                path.name,
+                                entry.msgid,
+                                entry.msgstr,
+                                row["english"],
+                                row["chinese"],
+                            )
                         )
     return violations
 
@@ -71,12 +89,19 @@ class TestZhCnTranslations(TransactionCase):
         rows = read_glossary()
         self.assertGreater(len(rows), 20)
         for row in rows:
-            self.assertTrue(row["english"] and row["chinese"] and row["seed"] and row["step"], row)
+            self.assertTrue(
+                row["english"] and row["chinese"] and row["seed"] and row["step"], row
+            )
             self.assertIn(row["match"], ("exact", "phrase"), row)
-        self.assertEqual(len({row["english"] for row in rows}), len(rows), "duplicate terms")
+        self.assertEqual(
+            len({row["english"] for row in rows}), len(rows), "duplicate terms"
+        )
 
     def test_shipped_files(self):
-        names = {f"{path.parent.parent.name}/{path.parent.name}" for path in shipped_po_files()}
+        names = {
+            f"{path.parent.parent.name}/{path.parent.name}"
+            for path in shipped_po_files()
+        }
         self.assertLessEqual(
             {
                 "itss_incident/i18n",
@@ -100,5 +125,7 @@ class TestZhCnTranslations(TransactionCase):
         self.assertFalse(
             violations,
             "translations not following i18n/glossary.csv:\n"
-            + "\n".join(f"{f}: {i!r} -> {s!r} ({t} = {c})" for f, i, s, t, c in violations),
+            + "\n".join(
+                f"{f}: {i!r} -> {s!r} ({t} = {c})" for f, i, s, t, c in violations
+            ),
         )

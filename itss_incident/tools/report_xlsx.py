@@ -36,7 +36,9 @@ def service_report_xlsx(values, labels, texts):
         sheet.write(row, 0, label)
         for col, period in ((1, values["current"]), (2, values["previous"])):
             value = period[key]
-            sheet.write(row, col, round(value, 2) if isinstance(value, float) else value)
+            sheet.write(
+                row, col, round(value, 2) if isinstance(value, float) else value
+            )
     row += 2
     sheet.write(row, 0, texts["forecast"], bold)
     sheet.write(row, 1, values["forecast"])

@@ -60,16 +60,25 @@ class ItssServiceReport(models.TransientModel):
             if wizard.period == "quarter":
                 start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
                 start -= relativedelta(months=3)
-                wizard.date_from, wizard.date_to = start, start + relativedelta(months=3, days=-1)
+                wizard.date_from, wizard.date_to = (
+                    start,
+                    start + relativedelta(months=3, days=-1),
+                )
             elif wizard.period == "month" or not wizard.date_from:
                 start = today.replace(day=1) - relativedelta(months=1)
-                wizard.date_from, wizard.date_to = start, start + relativedelta(months=1, days=-1)
+                wizard.date_from, wizard.date_to = (
+                    start,
+                    start + relativedelta(months=1, days=-1),
+                )
 
     @api.depends("company_id", "partner_id", "period", "date_from", "date_to")
     def _compute_kpi_html(self):
         Data = self.env["itss.service.report.data"]
         for wizard in self:
-            if not (wizard.date_from and wizard.date_to) or wizard.date_from > wizard.date_to:
+            if (
+                not (wizard.date_from and wizard.date_to)
+                or wizard.date_from > wizard.date_to
+            ):
                 wizard.kpi_html = False
                 continue
             values = Data._itss_values(**wizard._itss_report_params(), charts=False)
@@ -85,7 +94,9 @@ class ItssServiceReport(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
-        return self.env.ref("itss_incident.action_report_itss_service").report_action(self)
+        return self.env.ref("itss_incident.action_report_itss_service").report_action(
+            self
+        )
 
     def action_xlsx(self):
         self.ensure_one()
@@ -100,7 +111,10 @@ class ItssServiceReport(models.TransientModel):
                 "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             }
         )
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true"}
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+        }
 
     def _itss_report_params(self):
         """The report this wizard describes, as parameters of ``_itss_values``."""

@@ -18,4 +18,6 @@ class ItssTicketCancel(models.TransientModel):
         if not (self.reason or "").strip():
             raise UserError(self.env._("Say why the ticket is cancelled."))
         self.ticket_id._itss_cancel(self.reason)
-        return toast(self.env._("Ticket %(ticket)s is cancelled.", ticket=self.ticket_id.number))
+        return toast(
+            self.env._("Ticket %(ticket)s is cancelled.", ticket=self.ticket_id.number)
+        )

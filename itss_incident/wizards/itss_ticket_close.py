@@ -19,7 +19,9 @@ class ItssTicketClose(models.TransientModel):
         readonly=False,
         required=True,
     )
-    satisfaction = fields.Selection(SATISFACTION_SELECTION, string="Customer Satisfaction")
+    satisfaction = fields.Selection(
+        SATISFACTION_SELECTION, string="Customer Satisfaction"
+    )
     comment = fields.Text(string="Customer's Comment")
 
     @api.depends("ticket_id")
@@ -41,7 +43,9 @@ class ItssTicketClose(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": self.env._("Ticket %(ticket)s is closed.", ticket=self.ticket_id.number),
+                "message": self.env._(
+                    "Ticket %(ticket)s is closed.", ticket=self.ticket_id.number
+                ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -35,7 +35,9 @@ class ItssTicketDispatch(models.TransientModel):
     def _compute_team_id(self):
         for wizard in self:
             ticket = wizard.ticket_id
-            category_team = ticket.category_id._itss_get_team() if ticket.category_id else False
+            category_team = (
+                ticket.category_id._itss_get_team() if ticket.category_id else False
+            )
             wizard.team_id = category_team or ticket.team_id
 
     @api.depends("team_id")
@@ -48,6 +50,9 @@ class ItssTicketDispatch(models.TransientModel):
         self.ensure_one()
         self.ticket_id._itss_dispatch(self.team_id, self.user_id)
         return toast(
-            self.env._("Ticket %(ticket)s is dispatched to %(to)s.", ticket=self.ticket_id.number,
-                       to=self.user_id.name or self.team_id.name)
+            self.env._(
+                "Ticket %(ticket)s is dispatched to %(to)s.",
+                ticket=self.ticket_id.number,
+                to=self.user_id.name or self.team_id.name,
+            )
         )

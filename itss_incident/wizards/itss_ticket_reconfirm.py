@@ -32,5 +32,7 @@ class ItssTicketReconfirm(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        self.ticket_id.action_itss_reconfirm(self.priority, self.can_handle_alone, self.note)
+        self.ticket_id.action_itss_reconfirm(
+            self.priority, self.can_handle_alone, self.note
+        )
         return {"type": "ir.actions.act_window_close"}

@@ -20,7 +20,8 @@ class ItssTicketReopen(models.TransientModel):
             "params": {
                 "type": "success",
                 "message": self.env._(
-                    "Ticket %(ticket)s is in progress again.", ticket=self.ticket_id.number
+                    "Ticket %(ticket)s is in progress again.",
+                    ticket=self.ticket_id.number,
                 ),
                 "next": {"type": "ir.actions.act_window_close"},
             },

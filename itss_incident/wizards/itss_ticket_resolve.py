@@ -68,4 +68,6 @@ class ItssTicketResolve(models.TransientModel):
                 "itss_fault_vendor_id": self.fault_vendor_id.id,
             }
         )
-        return toast(self.env._("Ticket %(ticket)s is resolved.", ticket=self.ticket_id.number))
+        return toast(
+            self.env._("Ticket %(ticket)s is resolved.", ticket=self.ticket_id.number)
+        )

@@ -47,10 +47,13 @@ class HelpdeskTicket(models.Model):
                 and ticket.itss_state not in ("resolved", "closed", "cancelled")
                 and ticket._itss_is_major_priority()
             ):
-                labels = dict(ticket._fields["itss_priority"]._description_selection(self.env))
+                labels = dict(
+                    ticket._fields["itss_priority"]._description_selection(self.env)
+                )
                 ticket.sudo().action_itss_declare_major(
                     reason=self.env._(
-                        "Priority %(priority)s reached.", priority=labels[ticket.itss_priority]
+                        "Priority %(priority)s reached.",
+                        priority=labels[ticket.itss_priority],
                     )
                 )
 
@@ -85,8 +88,15 @@ class HelpdeskTicket(models.Model):
         """The dialog that declares a major incident for this ticket, or joins one (the
         form's gear menu)."""
         self.ensure_one()
-        if not self.itss_tier or self.itss_state not in ("new", "assigned", "in_progress", "pending"):
-            raise UserError(self.env._("Only an open ITSS ticket becomes a major incident."))
+        if not self.itss_tier or self.itss_state not in (
+            "new",
+            "assigned",
+            "in_progress",
+            "pending",
+        ):
+            raise UserError(
+                self.env._("Only an open ITSS ticket becomes a major incident.")
+            )
         if self.itss_major_incident_id:
             raise UserError(
                 self.env._(
@@ -108,31 +118,47 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         if self.itss_major_incident_id:
             raise UserError(
-                self.env._("Ticket %(ticket)s belongs to a major incident already.",
-                           ticket=self.display_name)
+                self.env._(
+                    "Ticket %(ticket)s belongs to a major incident already.",
+                    ticket=self.display_name,
+                )
             )
         team = self.team_id
         managers = team.itss_incident_manager_id
-        incident = self.env["itss.major.incident"].sudo().create(
-            {
-                "name": self.name,
-                "company_id": self.company_id.id,
-                "ticket_id": self.id,
-                "declared_reason": reason,
-                "manager_ids": [(6, 0, managers.ids)],
-                "recovery_team_ids": [(6, 0, self.user_id.ids)],
-                "management_partner_ids": [
-                    (6, 0, (team.itss_director_id | team.itss_leader_id).partner_id.ids)
-                ],
-                "impact": self.description,
-                "emergency_plan_id": (
-                    emergency_plan
-                    if emergency_plan is not None
-                    else self.env["itss.emergency.plan"].sudo()._itss_find_for_ticket(self)
-                ).id,
-            }
+        incident = (
+            self.env["itss.major.incident"]
+            .sudo()
+            .create(
+                {
+                    "name": self.name,
+                    "company_id": self.company_id.id,
+                    "ticket_id": self.id,
+                    "declared_reason": reason,
+                    "manager_ids": [(6, 0, managers.ids)],
+                    "recovery_team_ids": [(6, 0, self.user_id.ids)],
+                    "management_partner_ids": [
+                        (
+                            6,
+                            0,
+                            (
+                                team.itss_director_id | team.itss_leader_id
+                            ).partner_id.ids,
+                        )
+                    ],
+                    "impact": self.description,
+                    "emergency_plan_id": (
+                        emergency_plan
+                        if emergency_plan is not None
+                        else self.env["itss.emergency.plan"]
+                        .sudo()
+                        ._itss_find_for_ticket(self)
+                    ).id,
+                }
+            )
         )
-        people = team.itss_incident_manager_id | team.itss_director_id | team.itss_leader_id
+        people = (
+            team.itss_incident_manager_id | team.itss_director_id | team.itss_leader_id
+        )
         why = self.env._("Major incident declared: %(number)s", number=incident.number)
         for channel in ("email", "sms", "call"):
             self._itss_notify("communication", None, 0, channel, people, why)
@@ -166,21 +192,31 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         position = update.line_ids.ids.index(line.id) + 1
         sequence = update.id * 1000 + position
-        channel = {"email": "email", "sms": "sms", "phone": "call", "portal": "portal"}[line.channel]
+        channel = {"email": "email", "sms": "sms", "phone": "call", "portal": "portal"}[
+            line.channel
+        ]
         if line.channel == "portal":
-            customers = line.contact_ids or update.major_incident_id.ticket_ids.partner_id
-            if not self._itss_log("communication", None, sequence, channel, update.name, customers):
+            customers = (
+                line.contact_ids or update.major_incident_id.ticket_ids.partner_id
+            )
+            if not self._itss_log(
+                "communication", None, sequence, channel, update.name, customers
+            ):
                 return
             for ticket in update.major_incident_id.ticket_ids:
                 ticket.message_post(
-                    body=update.body, subject=update.name, message_type="comment",
+                    body=update.body,
+                    subject=update.name,
+                    message_type="comment",
                     subtype_xmlid="mail.mt_comment",
                 )
             return
         recipients = line.contact_ids
         if line.channel == "phone":
             # the approver calls the contacts
-            if self._itss_log("communication", None, sequence, channel, update.name, recipients):
+            if self._itss_log(
+                "communication", None, sequence, channel, update.name, recipients
+            ):
                 self.activity_schedule(
                     "mail.mail_activity_data_call",
                     user_id=line.approver_id.id,
@@ -192,5 +228,11 @@ class HelpdeskTicket(models.Model):
                 )
             return
         self._itss_notify(
-            "communication", None, sequence, channel, recipients, update.name, body=update.body
+            "communication",
+            None,
+            sequence,
+            channel,
+            recipients,
+            update.name,
+            body=update.body,
         )

@@ -29,14 +29,23 @@ class ItssCommunicationPlanLine(models.Model):
     audience = fields.Selection(AUDIENCES, required=True)
     contact_ids = fields.Many2many("res.partner", string="Contacts")
     channel = fields.Selection(
-        [("email", "Email"), ("sms", "SMS"), ("portal", "Portal notice"), ("phone", "Phone")],
+        [
+            ("email", "Email"),
+            ("sms", "SMS"),
+            ("portal", "Portal notice"),
+            ("phone", "Phone"),
+        ],
         required=True,
         default="email",
     )
-    frequency_minutes = fields.Integer(string="Every (minutes)", required=True, default=60)
+    frequency_minutes = fields.Integer(
+        string="Every (minutes)", required=True, default=60
+    )
     next_update_due = fields.Datetime(index=True, default=fields.Datetime.now)
     reminded_due = fields.Datetime(
-        readonly=True, copy=False, help="The due time the managers were last reminded of."
+        readonly=True,
+        copy=False,
+        help="The due time the managers were last reminded of.",
     )
     remind_retry_after = fields.Datetime(
         readonly=True,
@@ -48,7 +57,11 @@ class ItssCommunicationPlanLine(models.Model):
     )
 
     _sql_constraints = [
-        ("frequency_positive", "CHECK(frequency_minutes > 0)", "The frequency must be positive."),
+        (
+            "frequency_positive",
+            "CHECK(frequency_minutes > 0)",
+            "The frequency must be positive.",
+        ),
     ]
 
     @api.depends("audience", "channel")
@@ -56,7 +69,9 @@ class ItssCommunicationPlanLine(models.Model):
         audiences = dict(self._fields["audience"]._description_selection(self.env))
         channels = dict(self._fields["channel"]._description_selection(self.env))
         for line in self:
-            line.display_name = f"{audiences.get(line.audience, '')} ({channels.get(line.channel, '')})"
+            line.display_name = (
+                f"{audiences.get(line.audience, '')} ({channels.get(line.channel, '')})"
+            )
 
     @api.model
     def _cron_itss_communication_reminders(self, batch_size=100):
@@ -83,7 +98,9 @@ class ItssCommunicationPlanLine(models.Model):
             # a line that keeps failing must not starve the others
             line.remind_retry_after = now + timedelta(minutes=15)
 
-        run_locked_batch(self, query, batch_size, lambda line: line._itss_remind(), retry_later)
+        run_locked_batch(
+            self, query, batch_size, lambda line: line._itss_remind(), retry_later
+        )
 
     def _itss_remind(self):
         """Remind the managers that this line's update is due (once per due time)."""
@@ -93,6 +110,8 @@ class ItssCommunicationPlanLine(models.Model):
             incident.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=manager.id,
-                summary=self.env._("Communication update due: %(line)s", line=self.display_name),
+                summary=self.env._(
+                    "Communication update due: %(line)s", line=self.display_name
+                ),
             )
         self.reminded_due = self.next_update_due

@@ -39,7 +39,9 @@ class ItssCommunicationUpdate(models.Model):
         domain="[('major_incident_id', '=', major_incident_id)]",
     )
     body = fields.Html(required=True)
-    is_final = fields.Boolean(string="Final Statement", help="Ends the communication cycle.")
+    is_final = fields.Boolean(
+        string="Final Statement", help="Ends the communication cycle."
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("approved", "Approved"), ("sent", "Sent")],
         default="draft",
@@ -52,11 +54,13 @@ class ItssCommunicationUpdate(models.Model):
     approved_date = fields.Datetime(readonly=True, copy=False)
     sent_date = fields.Datetime(readonly=True, copy=False)
     can_approve = fields.Boolean(
-        compute="_compute_can_approve", search="_search_can_approve",
+        compute="_compute_can_approve",
+        search="_search_can_approve",
         help="The current user may approve this draft statement.",
     )
     can_send = fields.Boolean(
-        compute="_compute_can_send", help="The current user may send this approved statement."
+        compute="_compute_can_send",
+        help="The current user may send this approved statement.",
     )
 
     @api.depends("state", "line_ids.approver_id", "major_incident_id.manager_ids")
@@ -71,7 +75,9 @@ class ItssCommunicationUpdate(models.Model):
             raise UserError(self.env._("Operation not supported"))
         # sudo: the rights domain is decided on every line and manager, not only on the
         # ones the user may read; the user's own rules still filter the result
-        allowed = self.sudo()._search(self._get_itss_rights_domain("approve", self.env.user))
+        allowed = self.sudo()._search(
+            self._get_itss_rights_domain("approve", self.env.user)
+        )
         return [("id", "in" if (operator == "=") == value else "not in", allowed)]
 
     @api.depends("state", "major_incident_id.manager_ids")
@@ -88,7 +94,9 @@ class ItssCommunicationUpdate(models.Model):
                 if vals.get("state", "draft") != "draft" or any(
                     vals.get(name) for name in FACT_FIELDS - {"state"}
                 ):
-                    raise UserError(self.env._("Approve and send a statement with its buttons."))
+                    raise UserError(
+                        self.env._("Approve and send a statement with its buttons.")
+                    )
         updates = super().create(vals_list)
         updates._itss_activity_update()
         return updates
@@ -96,7 +104,9 @@ class ItssCommunicationUpdate(models.Model):
     def write(self, vals):
         if self.env.context.get("itss_update_transition") is not _TRANSITION:
             if FACT_FIELDS & set(vals):
-                raise UserError(self.env._("Approve and send a statement with its buttons."))
+                raise UserError(
+                    self.env._("Approve and send a statement with its buttons.")
+                )
             if set(vals) - MAIL_FIELDS and self.filtered(lambda u: u.state != "draft"):
                 raise UserError(self.env._("An approved statement cannot change."))
         result = super().write(vals)
@@ -129,7 +139,9 @@ class ItssCommunicationUpdate(models.Model):
         text = texts.get(audience) or self.env._(
             "Major incident %(number)s: %(title)s. Status update follows."
         )
-        return Markup("<p>%s</p>") % (text % {"number": incident.number, "title": incident.name})
+        return Markup("<p>%s</p>") % (
+            text % {"number": incident.number, "title": incident.name}
+        )
 
     def action_approve(self):
         self.check_access("read")
@@ -147,8 +159,11 @@ class ItssCommunicationUpdate(models.Model):
             )
         # sudo: the approver's right was checked just above
         self.sudo().with_context(itss_update_transition=_TRANSITION).write(
-            {"state": "approved", "approved_by_id": self.env.uid,
-             "approved_date": fields.Datetime.now()}
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "approved_date": fields.Datetime.now(),
+            }
         )
         self._itss_activity_update()
 
@@ -173,7 +188,9 @@ class ItssCommunicationUpdate(models.Model):
             ticket = update.major_incident_id.ticket_id
             for line in update.line_ids:
                 ticket._itss_notify_communication(update, line)
-                line.write({"next_update_due": now + timedelta(minutes=line.frequency_minutes)})
+                line.write(
+                    {"next_update_due": now + timedelta(minutes=line.frequency_minutes)}
+                )
             update.with_context(itss_update_transition=_TRANSITION).write(
                 {"state": "sent", "sent_date": now}
             )
@@ -193,8 +210,13 @@ class ItssCommunicationUpdate(models.Model):
         who = [("major_incident_id.manager_ids", "in", user.id)]
         if operation == "approve":
             who = expression.OR(
-                [who, [("line_ids", "!=", False),
-                       ("line_ids", "not any", [("approver_id", "!=", user.id)])]]
+                [
+                    who,
+                    [
+                        ("line_ids", "!=", False),
+                        ("line_ids", "not any", [("approver_id", "!=", user.id)]),
+                    ],
+                ]
             )
         return expression.AND([state, who])
 
@@ -203,10 +225,14 @@ class ItssCommunicationUpdate(models.Model):
         if self.env.su:
             return self
         domain = self._get_itss_rights_domain(operation, self.env.user)
-        ids = [id_ for id_ in self._ids if isinstance(id_, int)]  # new records: nobody yet
+        ids = [
+            id_ for id_ in self._ids if isinstance(id_, int)
+        ]  # new records: nobody yet
         # sudo: every line and manager decides, not only those the user may read; searched
         # in the database, as the cache holds the lines as the user reads them
-        return self.browse(self.sudo().search(expression.AND([[("id", "in", ids)], domain])).ids)
+        return self.browse(
+            self.sudo().search(expression.AND([[("id", "in", ids)], domain])).ids
+        )
 
     def _itss_activity_update(self):
         """Schedule, complete or remove the approval to-dos from the current state: a

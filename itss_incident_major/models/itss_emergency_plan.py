@@ -25,12 +25,18 @@ class ItssEmergencyPlan(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     activation_conditions = fields.Html(help="When the plan is activated.")
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Emergency Team", check_company=True)
+    team_id = fields.Many2one(
+        "helpdesk.ticket.team", string="Emergency Team", check_company=True
+    )
     contact_ids = fields.Many2many("res.partner", string="Contacts")
-    step_ids = fields.One2many("itss.emergency.plan.step", "plan_id", string="Steps", copy=True)
+    step_ids = fields.One2many(
+        "itss.emergency.plan.step", "plan_id", string="Steps", copy=True
+    )
     notification = fields.Html(string="Information and Notification")
     aftermath = fields.Html(help="Clean-up and review after the emergency.")
-    safeguards = fields.Html(help="People, training, drills and sites that keep the plan ready.")
+    safeguards = fields.Html(
+        help="People, training, drills and sites that keep the plan ready."
+    )
 
     @api.model
     def _itss_find_for_ticket(self, ticket):
@@ -45,5 +51,7 @@ class ItssEmergencyPlan(models.Model):
             if matching:
                 return matching[:1]
             category = category.parent_id
-        by_team = plans.filtered(lambda p: ticket.team_id and p.team_id == ticket.team_id)
+        by_team = plans.filtered(
+            lambda p: ticket.team_id and p.team_id == ticket.team_id
+        )
         return by_team if len(by_team) == 1 else self.browse()

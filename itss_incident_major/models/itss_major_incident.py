@@ -39,9 +39,15 @@ class ItssMajorIncident(models.Model):
         index=True,
     )
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", string="Main Ticket", required=True, index=True, check_company=True
+        "helpdesk.ticket",
+        string="Main Ticket",
+        required=True,
+        index=True,
+        check_company=True,
     )
-    ticket_ids = fields.One2many("helpdesk.ticket", "itss_major_incident_id", string="Tickets")
+    ticket_ids = fields.One2many(
+        "helpdesk.ticket", "itss_major_incident_id", string="Tickets"
+    )
     manager_ids = fields.Many2many(
         "res.users",
         "itss_major_incident_manager_rel",
@@ -57,18 +63,26 @@ class ItssMajorIncident(models.Model):
         domain=[("share", "=", False)],
     )
     management_partner_ids = fields.Many2many(
-        "res.partner", string="Management Team", help="Told of the declaration and escalations."
+        "res.partner",
+        string="Management Team",
+        help="Told of the declaration and escalations.",
     )
     declared_reason = fields.Text(string="Why Declared", tracking=True)
     impact = fields.Html(string="Business Impact")
     resolution = fields.Html()
-    declared_date = fields.Datetime(readonly=True, copy=False, default=fields.Datetime.now)
+    declared_date = fields.Datetime(
+        readonly=True, copy=False, default=fields.Datetime.now
+    )
     recovering_date = fields.Datetime(readonly=True, copy=False)
     resolved_date = fields.Datetime(readonly=True, copy=False)
     closed_date = fields.Datetime(readonly=True, copy=False)
-    bcp_invoked = fields.Boolean(string="Business Continuity Invoked", readonly=True, tracking=True)
+    bcp_invoked = fields.Boolean(
+        string="Business Continuity Invoked", readonly=True, tracking=True
+    )
     bcp_invoked_date = fields.Datetime(string="BCP Invoked On", readonly=True)
-    bcp_decided_by_id = fields.Many2one("res.users", string="BCP Decided By", readonly=True)
+    bcp_decided_by_id = fields.Many2one(
+        "res.users", string="BCP Decided By", readonly=True
+    )
     bcp_reason = fields.Text(string="Why BCP Was Invoked", readonly=True)
     emergency_plan_id = fields.Many2one(
         "itss.emergency.plan", tracking=True, check_company=True
@@ -82,18 +96,30 @@ class ItssMajorIncident(models.Model):
     communication_update_ids = fields.One2many(
         "itss.communication.update", "major_incident_id", string="Statements"
     )
-    meeting_ids = fields.One2many("itss.major.meeting", "major_incident_id", string="Meetings")
-    problem_id = fields.Many2one("itss.problem", string="Post-incident Review", copy=False)
+    meeting_ids = fields.One2many(
+        "itss.major.meeting", "major_incident_id", string="Meetings"
+    )
+    problem_id = fields.Many2one(
+        "itss.problem", string="Post-incident Review", copy=False
+    )
     overdue_action_count = fields.Integer(compute="_compute_overdue_action_count")
 
-    @api.depends("recovery_plan_ids.action_ids.date_deadline", "recovery_plan_ids.action_ids.state")
+    @api.depends(
+        "recovery_plan_ids.action_ids.date_deadline",
+        "recovery_plan_ids.action_ids.state",
+    )
     def _compute_overdue_action_count(self):
         today = fields.Date.context_today(self)
         for incident in self:
             incident.overdue_action_count = len(
-                incident.recovery_plan_ids.filtered(lambda p: p.state != "superseded")
-                .action_ids.filtered(
-                    lambda a: a.state == "todo" and a.date_deadline and a.date_deadline < today
+                incident.recovery_plan_ids.filtered(
+                    lambda p: p.state != "superseded"
+                ).action_ids.filtered(
+                    lambda a: (
+                        a.state == "todo"
+                        and a.date_deadline
+                        and a.date_deadline < today
+                    )
                 )
             )
 
@@ -117,9 +143,16 @@ class ItssMajorIncident(models.Model):
     def write(self, vals):
         business = set(vals) - {"message_main_attachment_id", "activity_ids"}
         if business and not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(self.env._("Only a major incident manager changes a major incident."))
-        if "state" in vals and self.env.context.get("itss_major_transition") is not _TRANSITION:
-            raise UserError(self.env._("Use the buttons to change the state of a major incident."))
+            raise UserError(
+                self.env._("Only a major incident manager changes a major incident.")
+            )
+        if (
+            "state" in vals
+            and self.env.context.get("itss_major_transition") is not _TRANSITION
+        ):
+            raise UserError(
+                self.env._("Use the buttons to change the state of a major incident.")
+            )
         return super().write(vals)
 
     def _check_manager(self):
@@ -149,8 +182,10 @@ class ItssMajorIncident(models.Model):
         for incident in self:
             if is_html_empty(incident.resolution):
                 raise UserError(
-                    self.env._("Major incident %(incident)s needs its resolution.",
-                               incident=incident.display_name)
+                    self.env._(
+                        "Major incident %(incident)s needs its resolution.",
+                        incident=incident.display_name,
+                    )
                 )
         self._transition(("declared", "recovering"), "resolved", "resolved_date")
         code = self.env.ref("itss_incident.closure_code_resolved")
@@ -162,8 +197,10 @@ class ItssMajorIncident(models.Model):
                 ticket.write(
                     {
                         "itss_solution": incident.resolution,
-                        "itss_closure_code_id": ticket.itss_closure_code_id.id or code.id,
-                        "itss_recovery_date": ticket.itss_recovery_date or incident.resolved_date,
+                        "itss_closure_code_id": ticket.itss_closure_code_id.id
+                        or code.id,
+                        "itss_recovery_date": ticket.itss_recovery_date
+                        or incident.resolved_date,
                     }
                 )
                 ticket._itss_move_to("resolved")
@@ -180,7 +217,9 @@ class ItssMajorIncident(models.Model):
             ):
                 missing.append(self.env._("a final statement sent"))
             if not incident.problem_id:
-                missing.append(self.env._("the post-incident review in problem management"))
+                missing.append(
+                    self.env._("the post-incident review in problem management")
+                )
             if missing:
                 raise UserError(
                     self.env._(
@@ -208,7 +247,9 @@ class ItssMajorIncident(models.Model):
                 }
             )
             incident.message_post(
-                body=self.env._("Business continuity plan invoked: %(reason)s", reason=reason),
+                body=self.env._(
+                    "Business continuity plan invoked: %(reason)s", reason=reason
+                ),
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -247,7 +288,15 @@ class ItssMajorIncident(models.Model):
         recovery.write(
             {
                 "action_ids": [
-                    (0, 0, {"name": step.name, "user_id": owner.id, "note": step.description})
+                    (
+                        0,
+                        0,
+                        {
+                            "name": step.name,
+                            "user_id": owner.id,
+                            "note": step.description,
+                        },
+                    )
                     for step in plan.step_ids
                 ]
             }
@@ -275,9 +324,9 @@ class ItssMajorIncident(models.Model):
         context = {"default_major_incident_id": self.id}
         if len(lines) == 1:
             context["default_line_ids"] = [(6, 0, lines.ids)]
-            context["default_body"] = self.env["itss.communication.update"]._itss_template(
-                lines.audience, self
-            )
+            context["default_body"] = self.env[
+                "itss.communication.update"
+            ]._itss_template(lines.audience, self)
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("New Statement"),
@@ -303,7 +352,8 @@ class ItssMajorIncident(models.Model):
             {
                 "major_incident_id": self.id,
                 "version": 1,
-                "problem_statement": Markup("<p>%s</p>") % (self.declared_reason or self.name),
+                "problem_statement": Markup("<p>%s</p>")
+                % (self.declared_reason or self.name),
             }
         )
 
@@ -312,17 +362,23 @@ class ItssMajorIncident(models.Model):
         self._check_manager()
         self.ensure_one()
         if not self.problem_id:
-            problem = self.env["itss.problem"].sudo().create(
-                {
-                    "name": self.env._("Post-incident review: %(title)s", title=self.name),
-                    "description": (self.impact or Markup(""))
-                    + (self.resolution or Markup("")),
-                    "company_id": self.company_id.id,
-                    "priority": self.ticket_id.itss_priority,
-                    "category_id": self.ticket_id.category_id.id,
-                    "major_incident_id": self.id,
-                    "user_id": self.env.uid,
-                }
+            problem = (
+                self.env["itss.problem"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._(
+                            "Post-incident review: %(title)s", title=self.name
+                        ),
+                        "description": (self.impact or Markup(""))
+                        + (self.resolution or Markup("")),
+                        "company_id": self.company_id.id,
+                        "priority": self.ticket_id.itss_priority,
+                        "category_id": self.ticket_id.category_id.id,
+                        "major_incident_id": self.id,
+                        "user_id": self.env.uid,
+                    }
+                )
             )
             self.problem_id = problem
             self.ticket_ids.sudo().write({"itss_problem_id": problem.id})
@@ -334,7 +390,9 @@ class ItssMajorIncident(models.Model):
         }
 
     def action_print_report(self):
-        return self.env.ref("itss_incident_major.action_report_itss_major_incident").report_action(self)
+        return self.env.ref(
+            "itss_incident_major.action_report_itss_major_incident"
+        ).report_action(self)
 
     def _itss_timeline(self):
         """(moment, what) of the major incident's life, for the report."""
@@ -350,17 +408,29 @@ class ItssMajorIncident(models.Model):
             if self[field]:
                 events.append((self[field], labels[state]))
         if self.bcp_invoked_date:
-            events.append((self.bcp_invoked_date, self.env._("Business continuity invoked")))
+            events.append(
+                (self.bcp_invoked_date, self.env._("Business continuity invoked"))
+            )
         for plan in self.recovery_plan_ids.filtered("approved_date"):
             events.append(
-                (plan.approved_date, self.env._("Recovery plan version %(v)s approved", v=plan.version))
+                (
+                    plan.approved_date,
+                    self.env._("Recovery plan version %(v)s approved", v=plan.version),
+                )
             )
         for update in self.communication_update_ids.filtered("sent_date"):
-            events.append((update.sent_date, self.env._("Statement sent: %(name)s", name=update.name)))
+            events.append(
+                (
+                    update.sent_date,
+                    self.env._("Statement sent: %(name)s", name=update.name),
+                )
+            )
         for meeting in self.meeting_ids:
             events.append((meeting.date, meeting.display_name))
-        logs = self.env["itss.escalation.log"].sudo().search(
-            [("ticket_id", "in", self.ticket_ids.ids)], order="date"
+        logs = (
+            self.env["itss.escalation.log"]
+            .sudo()
+            .search([("ticket_id", "in", self.ticket_ids.ids)], order="date")
         )
         kinds = dict(logs._fields["kind"]._description_selection(self.env))
         for log in logs:
@@ -382,7 +452,11 @@ class ItssMajorIncident(models.Model):
         self.ensure_one()
 
         def hours(start, end):
-            return round((end - start).total_seconds() / 3600.0, 2) if start and end else None
+            return (
+                round((end - start).total_seconds() / 3600.0, 2)
+                if start and end
+                else None
+            )
 
         return {
             "declare": hours(self.ticket_id.itss_logged_date, self.declared_date),

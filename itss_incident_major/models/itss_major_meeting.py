@@ -12,7 +12,10 @@ class ItssMajorMeeting(models.Model):
         "itss.major.incident", required=True, index=True, ondelete="cascade"
     )
     meeting_type = fields.Selection(
-        [("recovery", "Recovery team review"), ("management", "Management team review")],
+        [
+            ("recovery", "Recovery team review"),
+            ("management", "Management team review"),
+        ],
         string="Type",
         required=True,
         default="recovery",

@@ -9,11 +9,15 @@ class ItssRecoveryAction(models.Model):
     _description = "ITSS Recovery Action"
     _order = "plan_id, date_deadline, id"
 
-    plan_id = fields.Many2one("itss.recovery.plan", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one(
+        "itss.recovery.plan", required=True, ondelete="cascade", index=True
+    )
     major_incident_id = fields.Many2one(related="plan_id.major_incident_id", store=True)
     name = fields.Char(string="Action", required=True)
     note = fields.Text()
-    user_id = fields.Many2one("res.users", string="Owner", required=True, domain=[("share", "=", False)])
+    user_id = fields.Many2one(
+        "res.users", string="Owner", required=True, domain=[("share", "=", False)]
+    )
     date_deadline = fields.Date(string="Deadline")
     state = fields.Selection(
         [("todo", "To Do"), ("done", "Done"), ("cancelled", "Cancelled")],
@@ -23,7 +27,9 @@ class ItssRecoveryAction(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        plans = self.env["itss.recovery.plan"].browse([v.get("plan_id") for v in vals_list])
+        plans = self.env["itss.recovery.plan"].browse(
+            [v.get("plan_id") for v in vals_list]
+        )
         plans._check_editable()
         return super().create(vals_list)
 

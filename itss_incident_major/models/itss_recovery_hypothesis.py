@@ -12,11 +12,15 @@ class ItssRecoveryHypothesis(models.Model):
     _description = "ITSS Recovery Hypothesis"
     _order = "plan_id, investigation_priority, id"
 
-    plan_id = fields.Many2one("itss.recovery.plan", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one(
+        "itss.recovery.plan", required=True, ondelete="cascade", index=True
+    )
     cause = fields.Char(required=True)
     verification = fields.Text(string="How to Confirm or Rule Out")
     likelihood = fields.Selection(LEVELS, required=True, default="2")
-    ease = fields.Selection(EASE, string="Ease of Confirmation", required=True, default="2")
+    ease = fields.Selection(
+        EASE, string="Ease of Confirmation", required=True, default="2"
+    )
     investigation_priority = fields.Integer(
         compute="_compute_investigation_priority",
         store=True,
@@ -37,7 +41,9 @@ class ItssRecoveryHypothesis(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        plans = self.env["itss.recovery.plan"].browse([v.get("plan_id") for v in vals_list])
+        plans = self.env["itss.recovery.plan"].browse(
+            [v.get("plan_id") for v in vals_list]
+        )
         plans._check_editable()
         return super().create(vals_list)
 

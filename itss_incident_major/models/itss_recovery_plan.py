@@ -36,13 +36,19 @@ class ItssRecoveryPlan(models.Model):
     hypothesis_ids = fields.One2many(
         "itss.recovery.hypothesis", "plan_id", string="Hypotheses", copy=True
     )
-    action_ids = fields.One2many("itss.recovery.action", "plan_id", string="Actions", copy=True)
+    action_ids = fields.One2many(
+        "itss.recovery.action", "plan_id", string="Actions", copy=True
+    )
     next_review = fields.Datetime(string="Next Recovery Team Review")
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     approved_date = fields.Datetime(readonly=True, copy=False)
 
     _sql_constraints = [
-        ("version_unique", "UNIQUE(major_incident_id, version)", "This version exists already."),
+        (
+            "version_unique",
+            "UNIQUE(major_incident_id, version)",
+            "This version exists already.",
+        ),
     ]
 
     @api.depends("major_incident_id", "version")
@@ -69,13 +75,16 @@ class ItssRecoveryPlan(models.Model):
         if FACT_FIELDS & set(names) and (
             self.env.context.get("itss_plan_transition") is not _TRANSITION
         ):
-            raise UserError(self.env._("Approve a recovery plan version with its button."))
+            raise UserError(
+                self.env._("Approve a recovery plan version with its button.")
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             self._check_facts(
-                name for name, value in vals.items()
+                name
+                for name, value in vals.items()
                 if value and (name, value) != ("state", "draft")
             )
         return super().create(vals_list)
@@ -93,7 +102,9 @@ class ItssRecoveryPlan(models.Model):
     def action_approve(self):
         """Freeze this version; it supersedes the approved one."""
         if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
-            raise UserError(self.env._("Only a major incident manager approves a recovery plan."))
+            raise UserError(
+                self.env._("Only a major incident manager approves a recovery plan.")
+            )
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only a draft version is approved."))
@@ -108,7 +119,9 @@ class ItssRecoveryPlan(models.Model):
             previous = plan.major_incident_id.recovery_plan_ids.filtered(
                 lambda p: p.state == "approved"
             )
-            previous.with_context(itss_plan_transition=_TRANSITION).write({"state": "superseded"})
+            previous.with_context(itss_plan_transition=_TRANSITION).write(
+                {"state": "superseded"}
+            )
             plan.with_context(itss_plan_transition=_TRANSITION).write(
                 {
                     "state": "approved",

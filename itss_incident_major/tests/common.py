@@ -2,7 +2,9 @@ from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
-MAJOR_MANAGER_GROUPS = "base.group_user,itss_incident_major.group_itss_major_incident_manager"
+MAJOR_MANAGER_GROUPS = (
+    "base.group_user,itss_incident_major.group_itss_major_incident_manager"
+)
 ENGINEER_GROUPS = "base.group_user,itss_incident.group_itss_engineer"
 
 
@@ -21,23 +23,35 @@ class ItssMajorFixtures:
     def _setup_major_fixtures(cls):
         cls.env.company.itss_major_priority = cls.major_priority
         cls.major_manager = new_test_user(
-            cls.env, login=f"{cls.prefix}_mim", name=f"{cls.label} Major Manager",
-            email=f"{cls.prefix}.mim@example.com", tz="Asia/Shanghai",
+            cls.env,
+            login=f"{cls.prefix}_mim",
+            name=f"{cls.label} Major Manager",
+            email=f"{cls.prefix}.mim@example.com",
+            tz="Asia/Shanghai",
             groups=MAJOR_MANAGER_GROUPS,
         )
         cls.major_manager.partner_id.mobile = "+86 138 0000 7001"
         cls.engineer = new_test_user(
-            cls.env, login=f"{cls.prefix}_engineer", name=f"{cls.label} Engineer",
-            tz="Asia/Shanghai", groups=ENGINEER_GROUPS,
+            cls.env,
+            login=f"{cls.prefix}_engineer",
+            name=f"{cls.label} Engineer",
+            tz="Asia/Shanghai",
+            groups=ENGINEER_GROUPS,
         )
         cls.director = new_test_user(
-            cls.env, login=f"{cls.prefix}_director", name=f"{cls.label} Director",
-            email=f"{cls.prefix}.director@example.com", tz="Asia/Shanghai",
+            cls.env,
+            login=f"{cls.prefix}_director",
+            name=f"{cls.label} Director",
+            email=f"{cls.prefix}.director@example.com",
+            tz="Asia/Shanghai",
             groups="base.group_user",
         )
         cls.customer = cls.env["res.partner"].create(
-            {"name": f"{cls.label} Customer", "email": f"{cls.prefix}.customer@example.com",
-             "mobile": "+86 139 0000 0001"}
+            {
+                "name": f"{cls.label} Customer",
+                "email": f"{cls.prefix}.customer@example.com",
+                "mobile": "+86 139 0000 0001",
+            }
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(
             {

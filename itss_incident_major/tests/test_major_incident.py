@@ -19,12 +19,16 @@ class TestMajorIncident(ItssMajorCase):
         super().setUpClass()
         # the team's director hears of every major incident; an engineer of the team
         # not on the ticket stays outside it
-        cls.director.groups_id = [(4, cls.env.ref("itss_incident.group_itss_engineer").id)]
+        cls.director.groups_id = [
+            (4, cls.env.ref("itss_incident.group_itss_engineer").id)
+        ]
         cls.director.partner_id.mobile = "+86 138 0000 7002"
-        cls.outsider = new_test_user(cls.env, login="mi_outsider", name="Outsider",
-                                     groups=ENGINEER_GROUPS)
-        cls.team.write({"itss_director_id": cls.director.id,
-                        "user_ids": [(4, cls.outsider.id)]})
+        cls.outsider = new_test_user(
+            cls.env, login="mi_outsider", name="Outsider", groups=ENGINEER_GROUPS
+        )
+        cls.team.write(
+            {"itss_director_id": cls.director.id, "user_ids": [(4, cls.outsider.id)]}
+        )
 
     # declaration
 
@@ -38,12 +42,19 @@ class TestMajorIncident(ItssMajorCase):
         self.assertTrue(incident.number.startswith("MI"))
         logs = self.env["itss.escalation.log"].search([("ticket_id", "=", ticket.id)])
         self.assertEqual(sorted(logs.mapped("channel")), ["call", "email", "sms"])
-        self.assertEqual(set(logs.partner_ids.ids),
-                         {self.major_manager.partner_id.id, self.director.partner_id.id})
+        self.assertEqual(
+            set(logs.partner_ids.ids),
+            {self.major_manager.partner_id.id, self.director.partner_id.id},
+        )
         # a second change of priority declares nothing more
         ticket.write({"itss_impact": "2", "itss_urgency": "1"})
         ticket.write({"itss_impact": "1"})
-        self.assertEqual(self.env["itss.major.incident"].search_count([("ticket_id", "=", ticket.id)]), 1)
+        self.assertEqual(
+            self.env["itss.major.incident"].search_count(
+                [("ticket_id", "=", ticket.id)]
+            ),
+            1,
+        )
         # a minor ticket declares nothing; raising it does
         minor = self._ticket(impact="4", urgency="4")
         self.assertFalse(minor.itss_major_incident_id)
@@ -52,15 +63,21 @@ class TestMajorIncident(ItssMajorCase):
 
     def test_declare_by_hand_and_join(self):
         ticket = self._ticket(impact="4", urgency="4")
-        wizard = self.env["itss.major.declare"].with_user(self.engineer).create(
-            {"ticket_id": ticket.id, "reason": "Whole region affected"}
+        wizard = (
+            self.env["itss.major.declare"]
+            .with_user(self.engineer)
+            .create({"ticket_id": ticket.id, "reason": "Whole region affected"})
         )
         wizard.action_confirm()
         incident = ticket.itss_major_incident_id
         self.assertEqual(incident.declared_reason, "Whole region affected")
         other = self._ticket(impact="4", urgency="4")
         self.env["itss.major.declare"].create(
-            {"ticket_id": other.id, "major_incident_id": incident.id, "reason": "Same outage"}
+            {
+                "ticket_id": other.id,
+                "major_incident_id": incident.id,
+                "reason": "Same outage",
+            }
         ).action_confirm()
         self.assertEqual(incident.ticket_ids, ticket | other)
         with self.assertRaisesRegex(UserError, "already"):
@@ -88,12 +105,22 @@ class TestMajorIncident(ItssMajorCase):
         self.assertIn("final statement", str(caught.exception))
         self.assertIn("problem management", str(caught.exception))
         line = self.env["itss.communication.plan.line"].create(
-            {"major_incident_id": incident.id, "audience": "customers", "channel": "email",
-             "contact_ids": [(6, 0, self.customer.ids)], "approver_id": self.major_manager.id}
+            {
+                "major_incident_id": incident.id,
+                "audience": "customers",
+                "channel": "email",
+                "contact_ids": [(6, 0, self.customer.ids)],
+                "approver_id": self.major_manager.id,
+            }
         )
         final = self.env["itss.communication.update"].create(
-            {"major_incident_id": incident.id, "name": "Service restored",
-             "line_ids": [(6, 0, line.ids)], "body": "<p>Restored</p>", "is_final": True}
+            {
+                "major_incident_id": incident.id,
+                "name": "Service restored",
+                "line_ids": [(6, 0, line.ids)],
+                "body": "<p>Restored</p>",
+                "is_final": True,
+            }
         )
         final.with_user(self.major_manager).action_approve()
         final.action_send()
@@ -113,7 +140,9 @@ class TestMajorIncident(ItssMajorCase):
             incident.with_user(self.major_manager).write({"state": "closed"})
         # the engineer of the recovery team reads the major incident; refused as not its
         # manager (the model's rule), before the access rights would refuse the write
-        with self.assertRaisesRegex(UserError, "Only a major incident manager does this"):
+        with self.assertRaisesRegex(
+            UserError, "Only a major incident manager does this"
+        ):
             incident.with_user(self.engineer).action_start_recovery()
         with self.assertRaisesRegex(UserError, "Only a major incident manager changes"):
             incident.with_user(self.engineer).write({"name": "Renamed"})
@@ -125,7 +154,9 @@ class TestMajorIncident(ItssMajorCase):
         _ticket, incident = self._incident()
         as_manager = incident.with_user(self.major_manager)
         with self.assertRaisesRegex(UserError, "buttons"):
-            as_manager.with_context(itss_major_transition=True).write({"state": "closed"})
+            as_manager.with_context(itss_major_transition=True).write(
+                {"state": "closed"}
+            )
         as_manager.action_new_recovery_plan()
         plan = incident.recovery_plan_ids.with_user(self.major_manager)
         for vals in ({"state": "approved"}, {"approved_by_id": self.major_manager.id}):
@@ -138,7 +169,9 @@ class TestMajorIncident(ItssMajorCase):
         plan.action_ids = [(0, 0, {"name": "Restart", "user_id": self.engineer.id})]
         plan.action_approve()
         with self.assertRaisesRegex(UserError, "approved"):
-            plan.with_context(itss_plan_transition=True).write({"breakdown": "<p>rewritten</p>"})
+            plan.with_context(itss_plan_transition=True).write(
+                {"breakdown": "<p>rewritten</p>"}
+            )
         self.assertEqual((incident.state, plan.state), ("declared", "approved"))
 
     def test_bcp_and_emergency_plan(self):
@@ -148,8 +181,11 @@ class TestMajorIncident(ItssMajorCase):
             as_manager.action_activate_emergency_plan()
         self.assertFalse(incident.recovery_plan_ids)
         plan = self.env["itss.emergency.plan"].create(
-            {"name": "Billing", "system": "Billing",
-             "step_ids": [(0, 0, {"name": "Fail over"}), (0, 0, {"name": "Verify"})]}
+            {
+                "name": "Billing",
+                "system": "Billing",
+                "step_ids": [(0, 0, {"name": "Fail over"}), (0, 0, {"name": "Verify"})],
+            }
         )
         incident.emergency_plan_id = plan
         as_manager.action_activate_emergency_plan()
@@ -171,28 +207,57 @@ class TestMajorIncident(ItssMajorCase):
         incident.recovery_team_ids = [(4, self.engineer.id)]
         incident.with_user(self.major_manager).action_new_recovery_plan()
         v1 = incident.recovery_plan_ids
-        v1.write({"breakdown": "<p>DB, app, network</p>",
-                  "hypothesis_ids": [(0, 0, {"cause": "Disk full", "likelihood": "1", "ease": "1"}),
-                                     (0, 0, {"cause": "Bad deploy", "likelihood": "2", "ease": "3"})],
-                  "action_ids": [(0, 0, {"name": "Check disks", "user_id": self.engineer.id,
-                                         "date_deadline": "2026-11-20"})]})
-        self.assertEqual(v1.hypothesis_ids.sorted("investigation_priority")[0].cause, "Disk full")
+        v1.write(
+            {
+                "breakdown": "<p>DB, app, network</p>",
+                "hypothesis_ids": [
+                    (0, 0, {"cause": "Disk full", "likelihood": "1", "ease": "1"}),
+                    (0, 0, {"cause": "Bad deploy", "likelihood": "2", "ease": "3"}),
+                ],
+                "action_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Check disks",
+                            "user_id": self.engineer.id,
+                            "date_deadline": "2026-11-20",
+                        },
+                    )
+                ],
+            }
+        )
+        self.assertEqual(
+            v1.hypothesis_ids.sorted("investigation_priority")[0].cause, "Disk full"
+        )
         with self.assertRaisesRegex(UserError, "Only a major incident manager"):
             v1.with_user(self.engineer).action_approve()
         v1.with_user(self.major_manager).action_approve()
         self.assertEqual(v1.state, "approved")
         action = v1.action_ids
-        self.assertTrue(incident.activity_ids.filtered(lambda a: a.user_id == self.engineer))
-        for record, vals in ((v1, {"breakdown": "<p>x</p>"}),
-                             (v1.hypothesis_ids[0], {"cause": "x"}),
-                             (action, {"name": "x"})):
-            with self.subTest(model=record._name), self.assertRaisesRegex(UserError, "approved"):
+        self.assertTrue(
+            incident.activity_ids.filtered(lambda a: a.user_id == self.engineer)
+        )
+        for record, vals in (
+            (v1, {"breakdown": "<p>x</p>"}),
+            (v1.hypothesis_ids[0], {"cause": "x"}),
+            (action, {"name": "x"}),
+        ):
+            with (
+                self.subTest(model=record._name),
+                self.assertRaisesRegex(UserError, "approved"),
+            ):
                 record.write(vals)
         for record in (v1, v1.hypothesis_ids[0], action):
-            with self.subTest(model=record._name), self.assertRaisesRegex(UserError, "approved"):
+            with (
+                self.subTest(model=record._name),
+                self.assertRaisesRegex(UserError, "approved"),
+            ):
                 record.unlink()
         with self.assertRaisesRegex(UserError, "approved"):
-            self.env["itss.recovery.hypothesis"].create({"plan_id": v1.id, "cause": "new"})
+            self.env["itss.recovery.hypothesis"].create(
+                {"plan_id": v1.id, "cause": "new"}
+            )
         # the owner reports progress on an approved plan's action
         action.with_user(self.engineer).write({"state": "done"})
         self.assertEqual(action.state, "done")
@@ -200,7 +265,9 @@ class TestMajorIncident(ItssMajorCase):
         v1.with_user(self.major_manager).action_new_version()
         v2 = incident.recovery_plan_ids.filtered(lambda p: p.version == 2)
         self.assertEqual(v2.state, "draft")
-        self.assertEqual(v2.hypothesis_ids.mapped("cause"), v1.hypothesis_ids.mapped("cause"))
+        self.assertEqual(
+            v2.hypothesis_ids.mapped("cause"), v1.hypothesis_ids.mapped("cause")
+        )
         with self.assertRaisesRegex(UserError, "draft version exists"):
             v1._itss_new_version()
         v2.breakdown = "<p>DB only</p>"
@@ -212,35 +279,72 @@ class TestMajorIncident(ItssMajorCase):
     @freeze_time(NOW)
     def test_overdue_actions_show(self):
         _ticket, incident = self._incident()
-        plan = self.env["itss.recovery.plan"].create({"major_incident_id": incident.id, "version": 1})
+        plan = self.env["itss.recovery.plan"].create(
+            {"major_incident_id": incident.id, "version": 1}
+        )
         Action = self.env["itss.recovery.action"]
-        Action.create({"plan_id": plan.id, "name": "Late", "user_id": self.engineer.id,
-                       "date_deadline": "2026-11-19"})
-        Action.create({"plan_id": plan.id, "name": "Due today", "user_id": self.engineer.id,
-                       "date_deadline": "2026-11-20"})
+        Action.create(
+            {
+                "plan_id": plan.id,
+                "name": "Late",
+                "user_id": self.engineer.id,
+                "date_deadline": "2026-11-19",
+            }
+        )
+        Action.create(
+            {
+                "plan_id": plan.id,
+                "name": "Due today",
+                "user_id": self.engineer.id,
+                "date_deadline": "2026-11-20",
+            }
+        )
         self.assertEqual(incident.overdue_action_count, 1)
 
     # communication
 
     def _line(self, incident, **vals):
         return self.env["itss.communication.plan.line"].create(
-            dict({"major_incident_id": incident.id, "audience": "senior_management",
-                  "channel": "email", "contact_ids": [(6, 0, self.director.partner_id.ids)],
-                  "approver_id": self.director.id, "frequency_minutes": 30}, **vals)
+            dict(
+                {
+                    "major_incident_id": incident.id,
+                    "audience": "senior_management",
+                    "channel": "email",
+                    "contact_ids": [(6, 0, self.director.partner_id.ids)],
+                    "approver_id": self.director.id,
+                    "frequency_minutes": 30,
+                },
+                **vals,
+            )
         )
 
     @freeze_time(NOW)
     def test_statement_approval_and_sending(self):
         ticket, incident = self._incident()
         email = self._line(incident)
-        sms = self._line(incident, audience="customers", channel="sms",
-                         contact_ids=[(6, 0, self.customer.ids)], approver_id=self.major_manager.id)
-        portal = self._line(incident, audience="customers", channel="portal",
-                            contact_ids=[(6, 0, self.customer.ids)], approver_id=self.director.id)
+        sms = self._line(
+            incident,
+            audience="customers",
+            channel="sms",
+            contact_ids=[(6, 0, self.customer.ids)],
+            approver_id=self.major_manager.id,
+        )
+        portal = self._line(
+            incident,
+            audience="customers",
+            channel="portal",
+            contact_ids=[(6, 0, self.customer.ids)],
+            approver_id=self.director.id,
+        )
         update = self.env["itss.communication.update"].create(
-            {"major_incident_id": incident.id, "name": "Update 1",
-             "line_ids": [(6, 0, (email | sms | portal).ids)],
-             "body": self.env["itss.communication.update"]._itss_template("customers", incident)}
+            {
+                "major_incident_id": incident.id,
+                "name": "Update 1",
+                "line_ids": [(6, 0, (email | sms | portal).ids)],
+                "body": self.env["itss.communication.update"]._itss_template(
+                    "customers", incident
+                ),
+            }
         )
         with self.assertRaisesRegex(UserError, "Only an approved"):
             update.action_send()
@@ -249,7 +353,9 @@ class TestMajorIncident(ItssMajorCase):
         with self.assertRaises(AccessError):  # not involved: cannot even read it
             update.with_user(self.outsider).action_approve()
         with self.assertRaisesRegex(UserError, "approver"):
-            update.with_user(self.director).action_approve()  # not the approver of every line
+            update.with_user(
+                self.director
+            ).action_approve()  # not the approver of every line
         update.with_user(self.major_manager).action_approve()
         with self.assertRaisesRegex(UserError, "cannot change"):
             update.write({"body": "<p>changed</p>"})
@@ -258,10 +364,17 @@ class TestMajorIncident(ItssMajorCase):
         self.assertEqual(update.state, "sent")
         # the email to management, and the portal notice's notification to the customer
         self.assertEqual(self.env["mail.mail"].search_count([]), mails + 2)
-        self.assertTrue(self.env["mail.mail"].search(
-            [("recipient_ids", "in", self.director.partner_id.ids), ("body_html", "like", "working to restore")]
-        ))
-        self.assertTrue(self.env["sms.sms"].search([("number", "=", "+86 139 0000 0001")]))
+        self.assertTrue(
+            self.env["mail.mail"].search(
+                [
+                    ("recipient_ids", "in", self.director.partner_id.ids),
+                    ("body_html", "like", "working to restore"),
+                ]
+            )
+        )
+        self.assertTrue(
+            self.env["sms.sms"].search([("number", "=", "+86 139 0000 0001")])
+        )
         self.assertIn("working to restore", ticket.message_ids[0].body, "portal notice")
         self.assertEqual(email.next_update_due, datetime(2026, 11, 20, 1, 30, 0))
         with self.assertRaisesRegex(UserError, "Only an approved"):
@@ -271,8 +384,12 @@ class TestMajorIncident(ItssMajorCase):
         _ticket, incident = self._incident()
         line = self._line(incident)
         update = self.env["itss.communication.update"].create(
-            {"major_incident_id": incident.id, "name": "To management",
-             "line_ids": [(6, 0, line.ids)], "body": "<p>Status</p>"}
+            {
+                "major_incident_id": incident.id,
+                "name": "To management",
+                "line_ids": [(6, 0, line.ids)],
+                "body": "<p>Status</p>",
+            }
         )
         update.with_user(self.director).action_approve()
         self.assertEqual(update.approved_by_id, self.director)
@@ -284,7 +401,9 @@ class TestMajorIncident(ItssMajorCase):
         Line = self.env["itss.communication.plan.line"]
 
         def reminders():
-            return incident.activity_ids.filtered(lambda a: "Communication update due" in (a.summary or ""))
+            return incident.activity_ids.filtered(
+                lambda a: "Communication update due" in (a.summary or "")
+            )
 
         with freeze_time("2026-11-20 01:09:00"):
             Line._cron_itss_communication_reminders()
@@ -304,7 +423,9 @@ class TestMajorIncident(ItssMajorCase):
     def test_a_failing_reminder_does_not_starve_the_others(self):
         _ticket, incident = self._incident()
         start = datetime(2026, 11, 20, 1, 10, 0)
-        lines = self._line(incident, next_update_due=start) | self._line(incident, next_update_due=start)
+        lines = self._line(incident, next_update_due=start) | self._line(
+            incident, next_update_due=start
+        )
         broken = lines[0]
         Line = self.env["itss.communication.plan.line"]
         original = type(Line)._itss_remind
@@ -321,9 +442,14 @@ class TestMajorIncident(ItssMajorCase):
                 # one line a call: the broken one must not be picked again and again
                 for _call in range(due + 1):
                     Line._cron_itss_communication_reminders(batch_size=1)
-        self.assertEqual(broken.remind_retry_after, datetime(2026, 11, 20, 1, 26, 0),
-                         "the failure is recorded: tried again 15 minutes later")
-        self.assertEqual(lines[1].reminded_due, lines[1].next_update_due, "the other line went on")
+        self.assertEqual(
+            broken.remind_retry_after,
+            datetime(2026, 11, 20, 1, 26, 0),
+            "the failure is recorded: tried again 15 minutes later",
+        )
+        self.assertEqual(
+            lines[1].reminded_due, lines[1].next_update_due, "the other line went on"
+        )
         self.assertFalse(broken.reminded_due)
         with freeze_time("2026-11-20 01:25:00"):
             Line._cron_itss_communication_reminders(batch_size=1)
@@ -331,19 +457,25 @@ class TestMajorIncident(ItssMajorCase):
         with freeze_time("2026-11-20 01:30:00"):
             for _call in range(due + 1):
                 Line._cron_itss_communication_reminders(batch_size=1)
-        self.assertEqual(broken.reminded_due, broken.next_update_due, "reminded at the retry")
+        self.assertEqual(
+            broken.reminded_due, broken.next_update_due, "reminded at the retry"
+        )
 
     # report and access
 
     def test_report(self):
         _ticket, incident = self._incident()
         report = self.env.ref("itss_incident_major.action_report_itss_major_incident")
-        html, _kind = self.env["ir.actions.report"]._render_qweb_html(report, incident.ids)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            report, incident.ids
+        )
         self.assertIn(incident.number.encode(), html)
         self.assertIn(b"Timeline", html)
-        pdf, kind = self.env["ir.actions.report"].with_context(
-            force_report_rendering=True
-        )._render_qweb_pdf(report, incident.ids)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report, incident.ids)
+        )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
 
@@ -352,14 +484,20 @@ class TestMajorIncident(ItssMajorCase):
         Incident = self.env["itss.major.incident"]
         # the recovery team reads it; an engineer not involved does not
         self.assertTrue(Incident.with_user(self.engineer).browse(incident.id).name)
-        self.assertFalse(Incident.with_user(self.outsider).search([("id", "=", incident.id)]))
+        self.assertFalse(
+            Incident.with_user(self.outsider).search([("id", "=", incident.id)])
+        )
         with self.assertRaises(AccessError):
             Incident.with_user(self.outsider).browse(incident.id).read(["name"])
-        plan = self.env["itss.recovery.plan"].create({"major_incident_id": incident.id, "version": 1})
+        plan = self.env["itss.recovery.plan"].create(
+            {"major_incident_id": incident.id, "version": 1}
+        )
         mine = self.env["itss.recovery.action"].create(
-            {"plan_id": plan.id, "name": "Mine", "user_id": self.engineer.id})
+            {"plan_id": plan.id, "name": "Mine", "user_id": self.engineer.id}
+        )
         theirs = self.env["itss.recovery.action"].create(
-            {"plan_id": plan.id, "name": "Theirs", "user_id": self.major_manager.id})
+            {"plan_id": plan.id, "name": "Theirs", "user_id": self.major_manager.id}
+        )
         mine.with_user(self.engineer).write({"state": "done"})
         with self.assertRaises(AccessError):
             theirs.with_user(self.engineer).write({"state": "done"})

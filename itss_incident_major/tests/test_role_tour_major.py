@@ -20,7 +20,9 @@ class TestRoleTourMajorManager(ItssMajorFixtures, HttpCase):
         # service desk, engineer and helpdesk manager; the director, approver of the
         # customers' statements, has no helpdesk right
         cls._setup_major_fixtures()
-        cls.team.write({"name": "Tour ticketing L2", "user_ids": [(4, cls.major_manager.id)]})
+        cls.team.write(
+            {"name": "Tour ticketing L2", "user_ids": [(4, cls.major_manager.id)]}
+        )
         # P4: below the major priority, declared by hand
         cls.ticket = cls._ticket(
             "4", "4", name="Station ticket sales down", description="<p>No sales</p>"
@@ -29,11 +31,15 @@ class TestRoleTourMajorManager(ItssMajorFixtures, HttpCase):
     def test_major_incident_manager_day(self):
         self.assertFalse(self.ticket.itss_major_incident_id)
         self.start_tour(
-            f"/odoo/itss-incidents/{self.ticket.id}", "itss_role_major_manager", login="tour_mim"
+            f"/odoo/itss-incidents/{self.ticket.id}",
+            "itss_role_major_manager",
+            login="tour_mim",
         )
         incident = self.ticket.itss_major_incident_id
         self.assertTrue(incident, "declared from the ticket's button")
-        self.assertEqual(incident.declared_reason, "All stations have lost ticket sales")
+        self.assertEqual(
+            incident.declared_reason, "All stations have lost ticket sales"
+        )
         self.assertEqual(incident.state, "recovering")
         self.assertEqual(incident.manager_ids, self.major_manager)
         plan = incident.recovery_plan_ids
@@ -54,8 +60,10 @@ class TestRoleTourMajorManager(ItssMajorFixtures, HttpCase):
         self.assertFalse(update.activity_ids)
         # the email channel queued the statement to the customer
         mail = self.env["mail.mail"].search(
-            [("recipient_ids", "in", self.customer.ids),
-             ("body_html", "like", "restoring ticket sales at all stations")]
+            [
+                ("recipient_ids", "in", self.customer.ids),
+                ("body_html", "like", "restoring ticket sales at all stations"),
+            ]
         )
         self.assertEqual(len(mail), 1)
         self.assertGreater(line.next_update_due, update.sent_date)
@@ -66,17 +74,28 @@ class TestRoleTourMajorManager(ItssMajorFixtures, HttpCase):
         self.ticket.action_itss_declare_major(reason="Ticketing down")
         incident = self.ticket.itss_major_incident_id
         line = self.env["itss.communication.plan.line"].create(
-            {"major_incident_id": incident.id, "audience": "senior_management",
-             "channel": "email", "contact_ids": [(6, 0, self.director.partner_id.ids)],
-             "approver_id": self.director.id}
+            {
+                "major_incident_id": incident.id,
+                "audience": "senior_management",
+                "channel": "email",
+                "contact_ids": [(6, 0, self.director.partner_id.ids)],
+                "approver_id": self.director.id,
+            }
         )
         update = self.env["itss.communication.update"].create(
-            {"major_incident_id": incident.id, "name": "Board update",
-             "line_ids": [(6, 0, line.ids)], "body": "<p>Sales stopped at 9:00</p>"}
+            {
+                "major_incident_id": incident.id,
+                "name": "Board update",
+                "line_ids": [(6, 0, line.ids)],
+                "body": "<p>Sales stopped at 9:00</p>",
+            }
         )
         self.assertEqual(update.activity_ids.user_id, self.director)
-        self.start_tour("/odoo/itss-statements", "itss_role_statement_approver",
-                        login="tour_director")
+        self.start_tour(
+            "/odoo/itss-statements",
+            "itss_role_statement_approver",
+            login="tour_director",
+        )
         self.assertEqual(update.state, "approved")
         self.assertEqual(update.approved_by_id, self.director)
         self.assertFalse(update.activity_ids)

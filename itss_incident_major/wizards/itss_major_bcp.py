@@ -7,7 +7,9 @@ class ItssMajorBcp(models.TransientModel):
     _name = "itss.major.bcp"
     _description = "Invoke business continuity"
 
-    major_incident_id = fields.Many2one("itss.major.incident", required=True, ondelete="cascade")
+    major_incident_id = fields.Many2one(
+        "itss.major.incident", required=True, ondelete="cascade"
+    )
     reason = fields.Text(required=True)
 
     def action_confirm(self):

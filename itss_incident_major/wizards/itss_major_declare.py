@@ -28,20 +28,25 @@ class ItssMajorDeclare(models.TransientModel):
     @api.depends("ticket_id")
     def _compute_emergency_plan_id(self):
         for wizard in self:
-            wizard.emergency_plan_id = self.env["itss.emergency.plan"]._itss_find_for_ticket(
-                wizard.ticket_id
-            )
+            wizard.emergency_plan_id = self.env[
+                "itss.emergency.plan"
+            ]._itss_find_for_ticket(wizard.ticket_id)
 
     def action_confirm(self):
         self.ensure_one()
         ticket = self.ticket_id
         if self.major_incident_id:
             if ticket.itss_major_incident_id:
-                raise UserError(self.env._("The ticket belongs to a major incident already."))
+                raise UserError(
+                    self.env._("The ticket belongs to a major incident already.")
+                )
             ticket.itss_major_incident_id = self.major_incident_id
             self.major_incident_id.sudo().message_post(
-                body=self.env._("Ticket %(ticket)s joined: %(reason)s",
-                                ticket=ticket.display_name, reason=self.reason),
+                body=self.env._(
+                    "Ticket %(ticket)s joined: %(reason)s",
+                    ticket=ticket.display_name,
+                    reason=self.reason,
+                ),
                 subtype_xmlid="mail.mt_note",
             )
             return {"type": "ir.actions.act_window_close"}
