@@ -205,7 +205,8 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _search(self, domain, *args, **kwargs):
-        # the portal ticket list's open / resolved / closed filter (controllers/portal.py)
+        # the portal ticket list's open / resolved / closed filter
+        # (controllers/portal.py)
         states = self.env.context.get("itss_portal_states")
         if states:
             domain = [("itss_state", "in", list(states))] + list(domain)
@@ -374,9 +375,9 @@ class HelpdeskTicket(models.Model):
             )
             raise AccessError(
                 self.env._(
-                    "These ticket fields are set by the system as the ticket moves through "
-                    "its lifecycle and cannot be written directly: %(fields)s. Use the "
-                    "ticket's buttons instead.",
+                    "These ticket fields are set by the system as the ticket moves "
+                    "through its lifecycle and cannot be written directly: %(fields)s. "
+                    "Use the ticket's buttons instead.",
                     fields=labels,
                 )
             )

@@ -6,7 +6,8 @@ from ..tools import toast
 
 class HelpdeskTicket(models.Model):
     """The form header's buttons and dialogs (wizards/): each asks for what its step
-    needs, then moves the ticket through the lifecycle (helpdesk_ticket_lifecycle.py)."""
+    needs, then moves the ticket through the lifecycle
+    (helpdesk_ticket_lifecycle.py)."""
 
     _inherit = "helpdesk.ticket"
 
@@ -35,7 +36,8 @@ class HelpdeskTicket(models.Model):
         return self._itss_toast(self.env._("Ticket %(ticket)s is in progress again."))
 
     def action_itss_resolve(self):
-        """Resolve: solution, closure code and, for incidents, recovery time (已解决)."""
+        """Resolve: solution, closure code and, for incidents, recovery time
+        (已解决)."""
         self._itss_move_to("resolved")
         return self._itss_toast(self.env._("Ticket %(ticket)s is resolved."))
 

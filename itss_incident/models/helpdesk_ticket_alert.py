@@ -51,12 +51,12 @@ class HelpdeskTicket(models.Model):
         string="Worked by a Person",
         copy=False,
         readonly=True,
-        help="A person accepted, answered or re-prioritised this alert ticket: when the "
-        "alert clears, it is resolved but waits for the normal close.",
+        help="A person accepted, answered or re-prioritised this alert ticket: when "
+        "the alert clears, it is resolved but waits for the normal close.",
     )
 
     def init(self):
-        super().init()
+        res = super().init()
         # at most one open ticket per alert source and fingerprint
         self.env.cr.execute(
             """
@@ -66,6 +66,7 @@ class HelpdeskTicket(models.Model):
                AND (itss_state IS NULL OR itss_state NOT IN ('closed', 'cancelled'))
             """
         )
+        return res
 
     def _itss_alert_fired_again(self, alert, now):
         """The same alert fired again: count it; flapping after it cleared puts the

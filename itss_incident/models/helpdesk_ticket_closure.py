@@ -256,7 +256,8 @@ class HelpdeskTicket(models.Model):
         )
 
     def action_itss_reopen_resolution(self, reason):
-        """An incident manager takes back a mistaken resolution (resolved -> in progress)."""
+        """An incident manager takes back a mistaken resolution (resolved -> in
+        progress)."""
         if not self.env.user.has_group("itss_incident.group_itss_incident_manager"):
             raise UserError(
                 self.env._("Only an incident manager can take back a resolution.")
@@ -386,7 +387,7 @@ class HelpdeskTicket(models.Model):
             elif old_state == "resolved" or state in ITSS_TERMINAL_STATES:
                 ticket_facts["itss_auto_close_date"] = False
                 ticket_facts["itss_reminder_date"] = False
-        super()._itss_on_state_change(before, facts, now)
+        res = super()._itss_on_state_change(before, facts, now)
         closed = self.filtered(
             lambda t: (
                 t.itss_state == "closed" and before[t.id].state not in (False, "closed")
@@ -396,6 +397,7 @@ class HelpdeskTicket(models.Model):
             lambda t: t.itss_close_origin not in ("duplicate", "alert", "rejected")
         )._itss_schedule_followup()
         closed._itss_close_duplicates()
+        return res
 
     @api.model
     def _itss_todo_states(self):
@@ -404,7 +406,7 @@ class HelpdeskTicket(models.Model):
     def _itss_activity_update(self, confirm_due=None):
         """The service desk's one to-do to confirm a resolved ticket (due on
         ``confirm_due``, the daily reminder), done when the ticket leaves Resolved."""
-        super()._itss_activity_update(confirm_due=confirm_due)
+        res = super()._itss_activity_update(confirm_due=confirm_due)
         confirm_type = self.env.ref("itss_incident.mail_act_itss_confirm")
         # sudo: the to-dos follow the ticket's state, whoever moved it
         for ticket in self.sudo():
@@ -438,6 +440,7 @@ class HelpdeskTicket(models.Model):
                         state=self._itss_state_labels().get(ticket.itss_state, ""),
                     )
                 )
+        return res
 
     def _itss_close_duplicates(self):
         """Close the open ITSS duplicates of closed tickets with the same code."""

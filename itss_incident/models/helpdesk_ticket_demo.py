@@ -56,7 +56,7 @@ class HelpdeskTicket(models.Model):
         partners = [
             partner
             for partner in (
-                ref("itss_incident.%s" % xmlid, raise_if_not_found=False)
+                ref(f"itss_incident.{xmlid}", raise_if_not_found=False)
                 for xmlid in (
                     "res_partner_metro_contact_demo",
                     "res_partner_bank_contact_demo",
@@ -109,6 +109,47 @@ class HelpdeskTicket(models.Model):
                 return moment
         return now - timedelta(hours=2)
 
+    def _itss_demo_unanswered(self, engineer, cancelled, dispatched, facts):
+        """A demo ticket cancelled, or not answered yet: cancelled, assigned to
+        ``engineer`` if ``dispatched`` by now, or still new."""
+        self.user_id = engineer
+        if cancelled:
+            self._itss_move_to(
+                "cancelled",
+                {
+                    "itss_closure_code_id": self.env.ref(
+                        "itss_incident.closure_code_cancelled"
+                    ).id,
+                },
+            )
+        elif dispatched:
+            self._itss_move_to("assigned")
+        self._itss_demo_set_history(facts)
+
+    def _itss_demo_pause(self, rng, policy, paused_from, paused_to, now):
+        """Put the demo ticket on hold from ``paused_from`` (and back in progress at
+        ``paused_to`` if that has come); its paused working minutes."""
+        wait_code = self.env.ref(
+            "itss_incident."
+            + rng.choice(["wait_code_vendor", "wait_code_customer", "wait_code_parts"])
+        )
+        self.itss_wait_code_id = wait_code
+        self._itss_move_to("pending")
+        pause_rec = self.itss_sla_pause_ids.filtered(lambda p: not p.date_end)[:1]
+        if paused_to > now:
+            pause_rec.write({"date_start": paused_from})
+            return 0.0
+        self._itss_move_to("in_progress")
+        paused_minutes = policy._itss_working_minutes(paused_from, paused_to)
+        pause_rec.write(
+            {
+                "date_start": paused_from,
+                "date_end": paused_to,
+                "working_minutes": paused_minutes,
+            }
+        )
+        return paused_minutes
+
     @api.model
     def _itss_demo_ticket(self, rng, index, kind, logged, now, partners, channels):
         ref = self.env.ref
@@ -148,7 +189,7 @@ class HelpdeskTicket(models.Model):
         self.env["ir.model.data"].create(
             {
                 "module": "itss_incident",
-                "name": "helpdesk_ticket_itss_history_%03d_demo" % (index + 1),
+                "name": f"helpdesk_ticket_itss_history_{index + 1:03d}_demo",
                 "model": ticket._name,
                 "res_id": ticket.id,
                 "noupdate": True,
@@ -194,19 +235,7 @@ class HelpdeskTicket(models.Model):
         facts = {"itss_dispatch_date": min(dispatched, now)}
         cancelled = rng.random() < 0.03
         if cancelled or responded > now:
-            ticket.user_id = engineer
-            if cancelled:
-                ticket._itss_move_to(
-                    "cancelled",
-                    {
-                        "itss_closure_code_id": ref(
-                            "itss_incident.closure_code_cancelled"
-                        ).id,
-                    },
-                )
-            elif dispatched <= now:
-                ticket._itss_move_to("assigned")
-            ticket._itss_demo_set_history(facts)
+            ticket._itss_demo_unanswered(engineer, cancelled, dispatched <= now, facts)
             return ticket
         ticket.user_id = engineer
         ticket._itss_move_to("in_progress")
@@ -229,27 +258,9 @@ class HelpdeskTicket(models.Model):
             facts["itss_dispatch_date"] = escalated
         paused_minutes = 0.0
         if pause and paused_from <= now:
-            wait_code = ref(
-                "itss_incident.%s"
-                % rng.choice(
-                    ["wait_code_vendor", "wait_code_customer", "wait_code_parts"]
-                )
+            paused_minutes = ticket._itss_demo_pause(
+                rng, policy, paused_from, paused_to, now
             )
-            ticket.itss_wait_code_id = wait_code
-            ticket._itss_move_to("pending")
-            pause_rec = ticket.itss_sla_pause_ids.filtered(lambda p: not p.date_end)[:1]
-            if paused_to <= now:
-                ticket._itss_move_to("in_progress")
-                paused_minutes = policy._itss_working_minutes(paused_from, paused_to)
-                pause_rec.write(
-                    {
-                        "date_start": paused_from,
-                        "date_end": paused_to,
-                        "working_minutes": paused_minutes,
-                    }
-                )
-            else:
-                pause_rec.write({"date_start": paused_from})
         facts["itss_paused_minutes"] = paused_minutes
         ticket._itss_demo_set_history(facts)
         if resolved > now or ticket.itss_state == "pending":

@@ -11,7 +11,9 @@ from .itss_priority_matrix import PRIORITY_SELECTION
 
 
 class HelpdeskTicket(models.Model):
-    """Escalation: the escalation matrix, SLA warnings and breaches, automatic and functional escalation, the second line watchdog, the urgent re-confirmation, and the notifications they send."""
+    """Escalation: the escalation matrix, SLA warnings and breaches, automatic and
+    functional escalation, the second line watchdog, the urgent re-confirmation, and
+    the notifications they send."""
 
     _inherit = "helpdesk.ticket"
 
@@ -312,9 +314,10 @@ class HelpdeskTicket(models.Model):
                         ticket.itss_escalation_count + 1
                     )
                 counted |= ticket
-        super()._itss_on_state_change(before, facts, now)
+        res = super()._itss_on_state_change(before, facts, now)
         for ticket in counted.filtered(lambda t: t.itss_reassign_count == 3):
             ticket._itss_auto_escalate(1, self.env._("reassigned three times"))
+        return res
 
     def _itss_auto_escalate(self, sequence, why):
         """Automatic escalation: urgency high (if lower) and the incident manager told.
@@ -345,8 +348,8 @@ class HelpdeskTicket(models.Model):
             SQL(
                 """
                 INSERT INTO itss_escalation_log
-                    (ticket_id, company_id, kind, rule_id, sequence, channel, date, note,
-                     create_uid, create_date, write_uid, write_date)
+                    (ticket_id, company_id, kind, rule_id, sequence, channel, date,
+                     note, create_uid, create_date, write_uid, write_date)
                 VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
                 ON CONFLICT DO NOTHING
                 RETURNING id

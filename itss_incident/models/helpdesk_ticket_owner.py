@@ -106,9 +106,9 @@ class HelpdeskTicket(models.Model):
                     raise UserError(
                         self.env._(
                             "Only the owner (%(owner)s), the service desk leader or an "
-                            "incident manager changes the owner of ticket %(ticket)s. A "
-                            "service desk agent on duty takes over the tickets of an owner "
-                            "off duty with Take Over.",
+                            "incident manager changes the owner of ticket %(ticket)s. "
+                            "A service desk agent on duty takes over the tickets of an "
+                            "owner off duty with Take Over.",
                             owner=ticket.itss_owner_id.name or "-",
                             ticket=ticket.display_name,
                         )
@@ -118,7 +118,7 @@ class HelpdeskTicket(models.Model):
     def _itss_check_transition(self, stage, vals):
         """A service desk close (origin ``desk``) is the owner's or an incident
         manager's (the desk team's leader too, who assigns the owners)."""
-        super()._itss_check_transition(stage, vals)
+        res = super()._itss_check_transition(stage, vals)
         if (
             stage.itss_state == "closed"
             and vals.get("itss_close_origin", "desk") == "desk"
@@ -131,14 +131,15 @@ class HelpdeskTicket(models.Model):
                 if not ticket._itss_owner_manages(user):
                     raise UserError(
                         self.env._(
-                            "Ticket %(ticket)s is owned by %(owner)s, who closes it with "
-                            "the customer (or an incident manager does). If %(owner)s is "
-                            "off duty and you are on duty, take the ticket over first "
-                            "(Take Over).",
+                            "Ticket %(ticket)s is owned by %(owner)s, who closes it "
+                            "with the customer (or an incident manager does). If "
+                            "%(owner)s is off duty and you are on duty, take the "
+                            "ticket over first (Take Over).",
                             ticket=ticket.display_name,
                             owner=ticket.itss_owner_id.name,
                         )
                     )
+        return res
 
     def action_itss_take_over(self):
         """A service desk agent on duty becomes the owner of tickets whose owner is off
@@ -170,9 +171,9 @@ class HelpdeskTicket(models.Model):
                 if ticket.itss_owner_id in on_duty:
                     raise UserError(
                         self.env._(
-                            "%(owner)s is on duty and owns ticket %(ticket)s: ask them, "
-                            "the service desk leader or an incident manager to hand it "
-                            "over.",
+                            "%(owner)s is on duty and owns ticket %(ticket)s: ask "
+                            "them, the service desk leader or an incident manager to "
+                            "hand it over.",
                             owner=ticket.itss_owner_id.name,
                             ticket=ticket.display_name,
                         )

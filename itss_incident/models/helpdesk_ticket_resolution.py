@@ -35,8 +35,8 @@ class HelpdeskTicket(models.Model):
         string="Actual Completion Time",
         tracking=True,
         copy=False,
-        help="When the resolver finished the work (实际完成时间); now by default, never "
-        "in the future nor before the ticket was logged.",
+        help="When the resolver finished the work (实际完成时间); now by default, "
+        "never in the future nor before the ticket was logged.",
     )
 
     itss_resolved_date = fields.Datetime(
@@ -89,8 +89,8 @@ class HelpdeskTicket(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Ticket %(ticket)s: the actual completion time %(completion)s must "
-                        "lie between the logging (%(logged)s) and now.",
+                        "Ticket %(ticket)s: the actual completion time %(completion)s "
+                        "must lie between the logging (%(logged)s) and now.",
                         ticket=ticket.display_name,
                         completion=ticket._itss_format_datetime(completion),
                         logged=ticket._itss_format_datetime(ticket.itss_logged_date),
@@ -156,4 +156,4 @@ class HelpdeskTicket(models.Model):
                 and not ticket.itss_completion_date
             ):
                 facts.setdefault(ticket.id, {})["itss_completion_date"] = now
-        super()._itss_on_state_change(before, facts, now)
+        return super()._itss_on_state_change(before, facts, now)

@@ -9,7 +9,8 @@ from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
 
 
 class HelpdeskTicket(models.Model):
-    """SLA: policy, deadlines on working calendars, pauses, first response, breaches, the status at a glance and the timeline."""
+    """SLA: policy, deadlines on working calendars, pauses, first response, breaches,
+    the status at a glance and the timeline."""
 
     _inherit = "helpdesk.ticket"
 
@@ -139,7 +140,7 @@ class HelpdeskTicket(models.Model):
                 facts.setdefault(ticket.id, {}).update(
                     ticket._itss_stage_facts(old_state, now)
                 )
-        super()._itss_on_state_change(before, facts, now)
+        return super()._itss_on_state_change(before, facts, now)
 
     def _itss_stage_facts(self, old_state, now):
         """SLA facts of moving from ``old_state`` to the ticket's state."""
@@ -271,7 +272,7 @@ class HelpdeskTicket(models.Model):
                     resolve + paused,
                 ],
             )
-            ticket.update(dict(zip(self._itss_sla_date_fields(), dates)))
+            ticket.update(dict(zip(self._itss_sla_date_fields(), dates, strict=False)))
 
     @api.model
     def _itss_sla_date_fields(self):
@@ -385,13 +386,8 @@ class HelpdeskTicket(models.Model):
                     )
             for log in ticket.itss_escalation_log_ids:
                 if log.kind in ("sla_warning", "sla_breach"):
-                    events.append(
-                        (
-                            log.date,
-                            "%s (%s): %s"
-                            % (kinds[log.kind], channels[log.channel], log.note or ""),
-                        )
-                    )
+                    kind, channel = kinds[log.kind], channels[log.channel]
+                    events.append((log.date, f"{kind} ({channel}): {log.note or ''}"))
             if ticket.itss_resolved_date:
                 met = not ticket.itss_resolve_breached
                 events.append(
@@ -403,8 +399,7 @@ class HelpdeskTicket(models.Model):
                     )
                 )
             rows = "".join(
-                "<tr><td>%s</td><td>%s</td></tr>"
-                % (
+                "<tr><td>{}</td><td>{}</td></tr>".format(
                     fields.Datetime.context_timestamp(ticket, moment).strftime(
                         "%Y-%m-%d %H:%M"
                     ),
@@ -413,17 +408,19 @@ class HelpdeskTicket(models.Model):
                 for moment, text in sorted(events, key=lambda e: e[0])
             )
             ticket.itss_sla_timeline = Markup(
-                '<table class="table table-sm o_itss_sla_timeline"><tbody>%s</tbody></table>'
+                '<table class="table table-sm o_itss_sla_timeline">'
+                "<tbody>%s</tbody></table>"
             ) % Markup(rows)
 
     def init(self):
-        super().init()
+        res = super().init()
         self.env.cr.execute(
             """
             CREATE INDEX IF NOT EXISTS helpdesk_ticket_itss_retarget_idx
                 ON helpdesk_ticket (id) WHERE itss_retarget
             """
         )
+        return res
 
     @api.model
     def _itss_mark_retarget(self, companies, priorities=None):

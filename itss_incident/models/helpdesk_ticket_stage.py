@@ -46,8 +46,8 @@ class HelpdeskTicketStage(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Stage %(stage)s: only the Closed and Cancelled ITSS states are "
-                        "closing stages.",
+                        "Stage %(stage)s: only the Closed and Cancelled ITSS states "
+                        "are closing stages.",
                         stage=stage.name,
                     )
                 )

@@ -55,15 +55,12 @@ class ItssAlertSource(models.Model):
     )
     team_id = fields.Many2one(
         "helpdesk.ticket.team",
-        string="Team",
         required=True,
         domain="[('itss_tier', '!=', False)]",
         check_company=True,
         tracking=True,
     )
-    category_id = fields.Many2one(
-        "helpdesk.ticket.category", string="Category", tracking=True
-    )
+    category_id = fields.Many2one("helpdesk.ticket.category", tracking=True)
     ticket_type = fields.Selection(
         TICKET_TYPE_SELECTION,
         required=True,
@@ -308,7 +305,7 @@ class ItssAlertSource(models.Model):
 
     def _itss_severity(self, labels):
         severity = labels.get(self.severity_label, "").lower()
-        line = self.severity_ids.filtered(lambda l: l.value.lower() == severity)[:1]
+        line = self.severity_ids.filtered(lambda s: s.value.lower() == severity)[:1]
         if line:
             return line.impact, line.urgency
         return self.default_impact, self.default_urgency

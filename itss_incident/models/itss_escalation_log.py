@@ -48,7 +48,8 @@ class ItssEscalationLog(models.Model):
         self.env.cr.execute(
             """
             CREATE UNIQUE INDEX IF NOT EXISTS itss_escalation_log_due_point_uniq
-            ON itss_escalation_log (ticket_id, kind, COALESCE(rule_id, 0), sequence, channel)
+            ON itss_escalation_log
+                (ticket_id, kind, COALESCE(rule_id, 0), sequence, channel)
             """
         )
 
@@ -59,6 +60,7 @@ class ItssEscalationLog(models.Model):
         if not self.env.su:
             raise UserError(
                 self.env._(
-                    "The history of a ticket's notifications is kept; it cannot be deleted."
+                    "The history of a ticket's notifications is kept; it cannot be "
+                    "deleted."
                 )
             )

@@ -128,7 +128,8 @@ class ItssPriorityMatrix(models.Model):
             for urgency in sorted(urgencies):
                 priority = priorities.get((company.id, impact, urgency))
                 cells += Markup(
-                    "<td class='text-center'><span class='badge text-bg-%s fs-6'>%s</span></td>"
+                    "<td class='text-center'>"
+                    "<span class='badge text-bg-%s fs-6'>%s</span></td>"
                 ) % (tones.get(priority, "light"), labels.get(priority, "-"))
             rows += Markup("<tr><th>%s</th>%s</tr>") % (impacts[impact], cells)
         return Markup(

@@ -36,7 +36,7 @@ class ItssProblem(models.Model):
         index=True,
     )
     priority = fields.Selection(PRIORITY_SELECTION, tracking=True)
-    category_id = fields.Many2one("helpdesk.ticket.category", string="Category")
+    category_id = fields.Many2one("helpdesk.ticket.category")
     root_cause = fields.Html(tracking=True)
     workaround = fields.Html(tracking=True)
     ticket_ids = fields.One2many(

@@ -35,6 +35,7 @@ class ItssSlaPause(models.Model):
         if not self.env.su:
             raise UserError(
                 self.env._(
-                    "The history of a ticket's SLA pauses is kept; it cannot be deleted."
+                    "The history of a ticket's SLA pauses is kept; it cannot be "
+                    "deleted."
                 )
             )

@@ -57,8 +57,9 @@ class ResCompany(models.Model):
         "helpdesk.ticket.team",
         string="Default ITSS Team",
         domain="[('itss_tier', '!=', False), ('company_id', 'in', [id, False])]",
-        help="The ITSS team (usually the service desk) of tickets that customers create "
-        "without a team, on the portal (Web channel) or by email (Email channel).",
+        help="The ITSS team (usually the service desk) of tickets that customers "
+        "create without a team, on the portal (Web channel) or by email (Email "
+        "channel).",
     )
     itss_alert_quiet_minutes = fields.Integer(
         string="Alert Quiet Period (minutes)",

@@ -21,11 +21,9 @@ class ItssIncidentReport(models.Model):
     date = fields.Datetime(string="Logged On", readonly=True)
     resolved_date = fields.Datetime(string="Resolved On", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     tier = fields.Selection(ITSS_TIER_SELECTION, string="Support Tier", readonly=True)
-    category_id = fields.Many2one(
-        "helpdesk.ticket.category", string="Category", readonly=True
-    )
+    category_id = fields.Many2one("helpdesk.ticket.category", readonly=True)
     itss_ticket_type = fields.Selection(
         TICKET_TYPE_SELECTION,
         string="Ticket Type",
@@ -117,12 +115,14 @@ class ItssIncidentReport(models.Model):
                    CASE WHEN t.itss_first_response_date IS NOT NULL
                         THEN t.itss_response_minutes END AS response_minutes,
                    CASE WHEN t.itss_first_response_date IS NOT NULL
-                        THEN EXTRACT(EPOCH FROM t.itss_first_response_date - t.itss_logged_date)
+                        THEN EXTRACT(EPOCH FROM t.itss_first_response_date
+                                                - t.itss_logged_date)
                              / 60.0 END AS response_minutes_wall,
                    CASE WHEN t.itss_resolved_date IS NOT NULL
                         THEN t.itss_resolve_minutes END AS resolve_minutes,
                    CASE WHEN t.itss_resolved_date IS NOT NULL
-                        THEN EXTRACT(EPOCH FROM t.itss_resolved_date - t.itss_logged_date)
+                        THEN EXTRACT(EPOCH FROM t.itss_resolved_date
+                                                - t.itss_logged_date)
                              / 3600.0 END AS resolve_hours_wall,
                    COALESCE(t.itss_paused_minutes, 0) AS paused_minutes,
                    NULLIF(t.itss_satisfaction, '')::int AS satisfaction,
@@ -143,7 +143,8 @@ class ItssIncidentReport(models.Model):
                        COALESCE(SUM(responded), 0) AS responded,
                        COALESCE(SUM(resolved), 0) AS resolved,
                        COALESCE(SUM(closed), 0) AS closed,
-                       COALESCE(SUM(first_contact_resolved), 0) AS first_contact_resolved,
+                       COALESCE(SUM(first_contact_resolved), 0)
+                           AS first_contact_resolved,
                        COALESCE(SUM(response_in_sla), 0) AS response_in_sla,
                        COALESCE(SUM(resolve_in_sla), 0) AS resolve_in_sla,
                        COALESCE(SUM(reopened), 0) AS reopened,
@@ -151,7 +152,8 @@ class ItssIncidentReport(models.Model):
                        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes)
                            AS response_median,
                        AVG(response_minutes_wall) AS response_wall_avg,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes_wall)
+                       PERCENTILE_CONT(0.5)
+                           WITHIN GROUP (ORDER BY response_minutes_wall)
                            AS response_wall_median,
                        AVG(resolve_minutes) AS resolve_avg,
                        PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_minutes)

@@ -131,7 +131,8 @@ class ItssServiceReportData(models.AbstractModel):
 
     @api.model
     def _itss_xlsx(self, values):
-        """The XLSX workbook (bytes) of ``values`` (as ``_itss_values`` returns them)."""
+        """The XLSX workbook (bytes) of ``values`` (as ``_itss_values`` returns
+        them)."""
         _ = self.env._
         texts = {
             "title": self._itss_file_name(values["date_from"], values["date_to"]),
@@ -228,10 +229,9 @@ class ItssServiceReportData(models.AbstractModel):
         last = end - timedelta(days=1)
         if period == "month":
             return format_date(self.env, start, date_format="MMM yyyy", lang_code=lang)
-        return "%s - %s" % (
-            format_date(self.env, start, lang_code=lang),
-            format_date(self.env, last, lang_code=lang),
-        )
+        first_day = format_date(self.env, start, lang_code=lang)
+        last_day = format_date(self.env, last, lang_code=lang)
+        return f"{first_day} - {last_day}"
 
     @api.model
     def _itss_breakdown(self, report, field, logged_domain, resolved_domain):

@@ -29,7 +29,8 @@ class ReportItssService(models.AbstractModel):
             .with_context(lang=lang)
             ._itss_values(**params)
         )
-        # the company (header, footer) in the language of who prints, as the wizard had it
+        # the company (header, footer) in the language of who prints, as the wizard had
+        # it
         values["company"] = values["company"].with_env(self.env)
         values.update(
             doc_ids=wizard.ids, doc_model=wizard._name, docs=wizard, report_lang=lang

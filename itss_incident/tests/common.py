@@ -158,7 +158,8 @@ class ItssCase(BaseCommon):
             "partner_id": cls.customer.id,
             "user_id": False,
             "stage_id": cls.stages[state].id,
-            # logged before the recovery time the requirements give (now, a moment later)
+            # logged before the recovery time the requirements give (now, a moment
+            # later)
             "itss_logged_date": fields.Datetime.now(),
         }
         values.update(cls._requirements(state))

@@ -285,7 +285,7 @@ class TestAlertRace(AlertMixin, TransactionCase):
             env["helpdesk.ticket.team"].browse(self.team_id).unlink()
 
     def test_parallel_deliveries(self):
-        from odoo.addons.itss_incident.controllers.alert import ItssAlertController
+        from ..controllers.alert import ItssAlertController
 
         barrier = threading.Barrier(2)
         errors = []
@@ -304,7 +304,9 @@ class TestAlertRace(AlertMixin, TransactionCase):
                     cr.execute("SELECT 1")  # take the snapshot before the other commits
                     barrier.wait(10)
                     ItssAlertController._itss_ingest(source, alerts)
-                    cr.commit()
+                    # committed in this thread's own cursor: the other delivery's
+                    # separate cursor must see this one's rows (the race under test)
+                    cr.commit()  # pylint: disable=invalid-commit
             except Exception as error:  # noqa: BLE001 - reported below
                 errors.append(error)
 
@@ -440,7 +442,8 @@ class TestAlertEndpoint(AlertMixin, HttpCase):
     def test_real_alertmanager(self):
         if not (ALERTMANAGER and AMTOOL):
             self.skipTest(
-                "prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)"
+                "prometheus-alertmanager is not installed (apt-get install "
+                "prometheus-alertmanager)"
             )
         port = self._free_port()
         odoo_port = self._odoo_port()

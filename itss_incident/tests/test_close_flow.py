@@ -52,7 +52,7 @@ class TestCloseFlow(ItssCase):
         ticket = self._ticket("resolved")
         action = ticket.with_user(self.agent).action_itss_close_dialog()
         self.assertEqual(action["res_model"], "itss.ticket.close")
-        form = Form(self.env["itss.ticket.close"].with_context(action["context"]))
+        form = Form(self.env["itss.ticket.close"].with_context(**action["context"]))
         self.assertEqual(form.closure_code_id, self.code_resolved)
         form.satisfaction = "5"
         form.closure_code_id = self.env.ref("itss_incident.closure_code_workaround")

@@ -145,8 +145,8 @@ class TestConfigTracking(ItssCase):
         )
         self._end_transaction()
         self.assertIn(
-            "critical: impact Extensive, urgency Critical → critical: impact Extensive, "
-            "urgency High",
+            "critical: impact Extensive, urgency Critical → critical: impact "
+            "Extensive, urgency High",
             source.message_ids[0].body,
         )
         # a new token leaves a trace (its hint), never its hash

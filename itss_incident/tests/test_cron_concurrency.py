@@ -140,7 +140,8 @@ class TestCronConcurrency(TransactionCase):
                 while time.monotonic() < deadline:
                     watch.execute(
                         "SELECT count(*) FROM pg_stat_activity "
-                        "WHERE wait_event_type = 'Lock' AND query LIKE '%%itss_escalation_log%%'"
+                        "WHERE wait_event_type = 'Lock' AND query LIKE "
+                        "'%%itss_escalation_log%%'"
                     )
                     if watch.fetchone()[0]:
                         break

@@ -215,7 +215,8 @@ class TestQueues(ItssCase):
                         "company_id": company.id,
                         "user_id": False,
                         "stage_id": self.stages[state].id,
-                        # logged before the recovery time of the requirements (now, later)
+                        # logged before the recovery time of the requirements (now,
+                        # later)
                         "itss_logged_date": fields.Datetime.now(),
                     },
                     **self._requirements(state),

@@ -159,13 +159,13 @@ class TestEscalationMatrix(EscalationCase):
             ticket.flush_recordset()
         self._cron(start + timedelta(minutes=41))
         resolved = self._logs(ticket, kind="rule").filtered(
-            lambda l: l.rule_id.trigger == "resolved"
+            lambda log: log.rule_id.trigger == "resolved"
         )
         self.assertEqual(len(resolved), 2, "PM and D by SMS")
         self._cron(start + timedelta(minutes=120))
         self.assertFalse(
             self._logs(ticket, kind="rule").filtered(
-                lambda l: l.rule_id.trigger == "periodic"
+                lambda log: log.rule_id.trigger == "periodic"
             ),
             "periodic rules stop at resolution",
         )

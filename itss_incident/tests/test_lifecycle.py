@@ -148,7 +148,8 @@ class TestLifecycle(ItssCase):
                 self.assertRaisesRegex(UserError, "never reopens"),
             ):
                 getattr(ticket, action)()
-        # the incident manager may take back a resolution: refused for the state, not the rights
+        # the incident manager may take back a resolution: refused for the state, not
+        # the rights
         with self.assertRaisesRegex(UserError, "never reopens"):
             ticket.with_user(self.manager).action_itss_reopen_resolution("oops")
         self.assertEqual(ticket.itss_state, "closed")

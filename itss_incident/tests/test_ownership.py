@@ -1,5 +1,5 @@
-"""Ownership (负责人) and the duty roster (当班): the service desk owns the incident to the
-end, as the roles who do it."""
+"""Ownership (负责人) and the duty roster (当班): the service desk owns the incident to
+the end, as the roles who do it."""
 
 from datetime import timedelta
 

@@ -83,7 +83,8 @@ class TestReports(ItssCase):
             cls.tickets[key] = ticket
             cls.env.cr.execute(
                 """
-                UPDATE helpdesk_ticket SET itss_logged_date = %s, itss_first_response_date = %s,
+                UPDATE helpdesk_ticket
+                   SET itss_logged_date = %s, itss_first_response_date = %s,
                        itss_response_minutes = %s, itss_response_breached = %s,
                        itss_resolved_date = %s, itss_resolve_minutes = %s,
                        itss_resolve_breached = %s, itss_escalation_count = %s,

@@ -1,7 +1,9 @@
-"""The zh_CN translations follow the seeds' glossary (i18n/glossary.csv) and are complete.
+"""The zh_CN translations follow the seeds' glossary (i18n/glossary.csv) and are
+complete.
 
-Pure file checks, no database work: every shipped zh_CN.po of the three addons (their own
-``i18n/`` and the ``i18n_extra/`` files holding helpdesk_mgmt's and document_page's terms).
+Pure file checks, no database work: every shipped zh_CN.po of the three addons (their
+own ``i18n/`` and the ``i18n_extra/`` files holding helpdesk_mgmt's and document_page's
+terms).
 """
 
 import csv
@@ -42,7 +44,8 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\{.*?\}\}|<[^>]*>")
 
 
 def glossary_violations(po_paths=None, glossary=None):
-    """[(po file, msgid, msgstr, english term, expected Chinese)] not following the glossary.
+    """[(po file, msgid, msgstr, english term, expected Chinese)] not following the
+    glossary.
 
     A msgid equal to a term translates exactly as the glossary says; a msgid containing
     a ``phrase`` term uses its Chinese term somewhere in the translation."""

@@ -1,7 +1,7 @@
-"""A Chinese-speaking service desk sees Chinese: the labels of the ticket kanban, list and
-form (every tab), the configuration menus, the portal pages and the service report hold
-no Latin word outside a short allowlist (itss_zh_cn_tour.js). Records are our own, with
-Chinese data; no demo record is used."""
+"""A Chinese-speaking service desk sees Chinese: the labels of the ticket kanban, list
+and form (every tab), the configuration menus, the portal pages and the service report
+hold no Latin word outside a short allowlist (itss_zh_cn_tour.js). Records are our own,
+with Chinese data; no demo record is used."""
 
 import re
 
@@ -148,7 +148,8 @@ class TestZhCn(HttpCase):
         self.assertEqual(response.status_code, 200)
         tree = html.fromstring(response.content)
         labels = tree.xpath(
-            "//main//*[self::th or self::h1 or self::h2 or self::h3 or self::h4 or self::strong or self::caption or self::dt]"
+            "//main//*[self::th or self::h1 or self::h2 or self::h3 or self::h4 or "
+            "self::strong or self::caption or self::dt]"
         )
         offenders = []
         for element in labels:

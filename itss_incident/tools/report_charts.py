@@ -16,7 +16,8 @@ def svg_bars(items, title, target=None):
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">',
-        f'<text x="{left}" y="14" font-size="12" font-weight="bold">{Markup.escape(title)}</text>',
+        f'<text x="{left}" y="14" font-size="12" font-weight="bold">'
+        f"{Markup.escape(title)}</text>",
         f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" '
         f'y2="{height - bottom}" stroke="#888"/>',
     ]
@@ -26,16 +27,18 @@ def svg_bars(items, title, target=None):
         x = left + index * slot + slot * 0.15
         y = height - bottom - bar
         parts.append(
-            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar:.1f}" '
-            f'fill="#4c78a8"/>'
-            f'<text x="{x + slot * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle">{value}</text>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" '
+            f'height="{bar:.1f}" fill="#4c78a8"/>'
+            f'<text x="{x + slot * 0.35:.1f}" y="{y - 3:.1f}" '
+            f'text-anchor="middle">{value}</text>'
         )
         # a label too long for one line ("05/05/2026 - 06/04/2026") goes on two;
         # cut before escaping, so that no entity is cut in half
         lines = str(label).split(" - ", 1) if len(str(label)) > 14 else [str(label)]
         for row, line in enumerate(lines):
             parts.append(
-                f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 14 + 12 * row}" '
+                f'<text x="{x + slot * 0.35:.1f}" '
+                f'y="{height - bottom + 14 + 12 * row}" '
                 f'text-anchor="middle">{Markup.escape(line[:14])}</text>'
             )
     if target is not None:

@@ -12,7 +12,6 @@ class ItssTicketDispatch(models.TransientModel):
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
     team_id = fields.Many2one(
         "helpdesk.ticket.team",
-        string="Team",
         required=True,
         domain="[('itss_tier', '!=', False)]",
         compute="_compute_team_id",

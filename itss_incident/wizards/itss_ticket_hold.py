@@ -10,7 +10,7 @@ class ItssTicketHold(models.TransientModel):
     _description = "Put an ITSS ticket on hold"
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
-    wait_code_id = fields.Many2one("itss.wait.code", string="Wait Code", required=True)
+    wait_code_id = fields.Many2one("itss.wait.code", required=True)
     pending_until = fields.Datetime(
         string="Until",
         help="The assignee gets a to-do at that time; the ticket does not "

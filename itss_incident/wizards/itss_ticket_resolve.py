@@ -16,7 +16,6 @@ class ItssTicketResolve(models.TransientModel):
     )
     closure_code_id = fields.Many2one(
         "itss.closure.code",
-        string="Closure Code",
         required=True,
         compute="_compute_from_ticket",
         store=True,

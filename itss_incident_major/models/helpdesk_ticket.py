@@ -173,7 +173,7 @@ class HelpdeskTicket(models.Model):
         }
 
     def _itss_check_transition(self, stage, vals):
-        super()._itss_check_transition(stage, vals)
+        res = super()._itss_check_transition(stage, vals)
         if stage.itss_state == "closed":
             for ticket in self:
                 incident = ticket.itss_major_incident_id
@@ -186,6 +186,7 @@ class HelpdeskTicket(models.Model):
                             incident=incident.number,
                         )
                     )
+        return res
 
     def _itss_notify_communication(self, update, line):
         """One statement to one audience through its channel, logged once."""

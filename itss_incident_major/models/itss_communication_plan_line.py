@@ -53,7 +53,7 @@ class ItssCommunicationPlanLine(models.Model):
         help="The reminder failed: the scheduled action tries again after this moment.",
     )
     approver_id = fields.Many2one(
-        "res.users", string="Approver", required=True, domain=[("share", "=", False)]
+        "res.users", required=True, domain=[("share", "=", False)]
     )
 
     _sql_constraints = [
@@ -75,7 +75,8 @@ class ItssCommunicationPlanLine(models.Model):
 
     @api.model
     def _cron_itss_communication_reminders(self, batch_size=100):
-        """Remind the managers of each line whose update is overdue, once per due time."""
+        """Remind the managers of each line whose update is overdue, once per due
+        time."""
         now = fields.Datetime.now()
         query = SQL(
             """

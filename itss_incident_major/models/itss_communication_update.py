@@ -128,8 +128,8 @@ class ItssCommunicationUpdate(models.Model):
                 "progress follow; next update at the agreed time."
             ),
             "customers": self.env._(
-                "We are aware of a disruption (%(title)s) and are working to restore the "
-                "service. We will keep you informed."
+                "We are aware of a disruption (%(title)s) and are working to restore "
+                "the service. We will keep you informed."
             ),
             "all_staff": self.env._(
                 "A major incident (%(title)s) affects our services. Please follow the "
@@ -228,8 +228,8 @@ class ItssCommunicationUpdate(models.Model):
         ids = [
             id_ for id_ in self._ids if isinstance(id_, int)
         ]  # new records: nobody yet
-        # sudo: every line and manager decides, not only those the user may read; searched
-        # in the database, as the cache holds the lines as the user reads them
+        # sudo: every line and manager decides, not only those the user may read;
+        # searched in the database, as the cache holds the lines as the user reads them
         return self.browse(
             self.sudo().search(expression.AND([[("id", "in", ids)], domain])).ids
         )

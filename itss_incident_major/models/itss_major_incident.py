@@ -59,7 +59,6 @@ class ItssMajorIncident(models.Model):
     recovery_team_ids = fields.Many2many(
         "res.users",
         "itss_major_incident_recovery_rel",
-        string="Recovery Team",
         domain=[("share", "=", False)],
     )
     management_partner_ids = fields.Many2many(
@@ -165,7 +164,8 @@ class ItssMajorIncident(models.Model):
             if incident.state not in expected:
                 raise UserError(
                     self.env._(
-                        "Major incident %(incident)s cannot go from %(from)s to %(to)s.",
+                        "Major incident %(incident)s cannot go from %(from)s to "
+                        "%(to)s.",
                         incident=incident.display_name,
                         **{"from": incident.state, "to": state},
                     )
@@ -178,7 +178,8 @@ class ItssMajorIncident(models.Model):
         self._transition(("declared",), "recovering", "recovering_date")
 
     def action_resolve(self):
-        """Resolved: its open tickets are resolved with the major incident's solution."""
+        """Resolved: its open tickets are resolved with the major incident's
+        solution."""
         for incident in self:
             if is_html_empty(incident.resolution):
                 raise UserError(
@@ -265,11 +266,11 @@ class ItssMajorIncident(models.Model):
         if not plan:
             raise UserError(
                 self.env._(
-                    "Major incident %(incident)s has no emergency plan, and none covers "
-                    "the category of its main ticket. Choose one in its Emergency Plan "
-                    "field, or write one in Helpdesk > Configuration > ITSS > Emergency "
-                    "Plans (with the ticket categories of its system). Without an "
-                    "emergency plan, work from the Recovery Plan.",
+                    "Major incident %(incident)s has no emergency plan, and none "
+                    "covers the category of its main ticket. Choose one in its "
+                    "Emergency Plan field, or write one in Helpdesk > Configuration > "
+                    "ITSS > Emergency Plans (with the ticket categories of its "
+                    "system). Without an emergency plan, work from the Recovery Plan.",
                     incident=self.display_name,
                 )
             )

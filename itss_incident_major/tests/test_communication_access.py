@@ -107,7 +107,7 @@ class TestCommunicationAccess(ItssMajorCase):
         self.assertTrue(values["can_approve"])
         self.assertFalse(values["can_send"])
         # a statement to their audience and another shows only their line in the form
-        self.env.invalidate_all()  # as a new request: the lines are read as the director
+        self.env.invalidate_all()  # as a new request: lines are read as the director
         both = Update.browse(self.update_both.id)
         values = both.web_read(
             {"can_approve": {}, "line_ids": {"fields": {"display_name": {}}}}
@@ -157,7 +157,8 @@ class TestCommunicationAccess(ItssMajorCase):
         as_director = self.env["itss.communication.update"].with_user(self.director)
         with self.assertRaises(AccessError):
             as_director.browse(self.update_other.id).action_approve()
-        # they read a statement to their audience and another, but only a manager approves it
+        # they read a statement to their audience and another, but only a manager
+        # approves it
         with self.assertRaisesRegex(UserError, "approver"):
             as_director.browse(self.update_both.id).action_approve()
         self.assertEqual(
@@ -173,7 +174,8 @@ class TestCommunicationAccess(ItssMajorCase):
         with self.assertRaises(AccessError):
             mine.write({"body": "<p>Rewritten</p>"})
         for vals in ({"state": "sent"}, {"approved_by_id": self.director.id}):
-            # refused as a fact only the buttons write, even before the missing write right
+            # refused as a fact only the buttons write, even before the missing write
+            # right
             with (
                 self.subTest(vals=vals),
                 self.assertRaisesRegex(UserError, "with its buttons"),

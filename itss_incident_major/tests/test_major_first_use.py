@@ -137,7 +137,7 @@ class TestMajorFirstUse(ItssMajorCase):
         with Form(
             self.env["itss.communication.update"]
             .with_user(self.major_manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         ) as form:
             self.assertEqual(form.major_incident_id, incident)
             self.assertEqual(form.line_ids[:], incident.communication_line_ids)
