@@ -2,7 +2,7 @@
 {
     "name": "ITSS Incident Management",
     "summary": "ITSS / ITIL incident management on the OCA helpdesk",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",
@@ -24,6 +24,7 @@
         "data/itss_sla_policy_data.xml",
         "data/itss_escalation_rule_data.xml",
         "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_actions_server_data.xml",
         "data/ir_cron_data.xml",

@@ -58,15 +58,6 @@ class ItssHelpdeskTicketController(HelpdeskTicketController):
             vals["itss_urgency"] = urgency
         return vals
 
-    @http.route("/submitted/ticket", type="http", auth="user", website=True, csrf=True)
-    def submit_ticket(self, **kw):
-        response = super().submit_ticket(**kw)
-        ticket_id = int(response.location.rsplit("/", 1)[-1])
-        ticket = request.env["helpdesk.ticket"].sudo().browse(ticket_id)
-        if ticket.team_id.itss_tier:
-            ticket._itss_send_logged_notice()
-        return response
-
 
 # Portal ticket list filters by lifecycle, beside helpdesk_mgmt's per-stage filters.
 PORTAL_STATE_FILTERS = {
@@ -220,6 +211,28 @@ class ItssCustomerPortal(CustomerPortalHelpdesk):
             raise werkzeug.exceptions.BadRequest(str(error)) from error
         return request.redirect(
             ticket_sudo.get_portal_url(query_string="&itss_confirmed=1")
+        )
+
+    @http.route(
+        "/my/ticket/<int:ticket_id>/itss/rate",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+        csrf=True,
+    )
+    def portal_itss_rate(
+        self, ticket_id, access_token=None, satisfaction=None, comment=None, **kw
+    ):
+        ticket_sudo = self._itss_ticket(ticket_id, access_token)
+        try:
+            ticket_sudo.action_itss_rate(
+                satisfaction, comment=(comment or "").strip() or None
+            )
+        except UserError as error:
+            raise werkzeug.exceptions.BadRequest(str(error)) from error
+        return request.redirect(
+            ticket_sudo.get_portal_url(query_string="&itss_rated=1")
         )
 
     @http.route(

@@ -156,6 +156,55 @@ class HelpdeskTicket(models.Model):
             },
         )
 
+    def action_itss_rate(self, satisfaction, comment=None):
+        """The customer rates the service of a closed ticket not rated yet (the
+        closing notice's link)."""
+        if satisfaction not in dict(SATISFACTION_SELECTION):
+            raise UserError(self.env._("Satisfaction is rated from 1 to 5."))
+        for ticket in self:
+            if ticket.itss_state != "closed":
+                raise UserError(
+                    self.env._(
+                        "Ticket %(ticket)s is not closed: confirm its resolution "
+                        "instead.",
+                        ticket=ticket.display_name,
+                    )
+                )
+        self.write(
+            {
+                "itss_satisfaction": satisfaction,
+                "itss_satisfaction_comment": comment or False,
+            }
+        )
+        return True
+
+    def _itss_get_post_close_fields(self):
+        # a closed ticket not rated yet is rated once (action_itss_rate)
+        return super()._itss_get_post_close_fields() | {
+            "itss_satisfaction",
+            "itss_satisfaction_comment",
+        }
+
+    def write(self, vals):
+        if {"itss_satisfaction", "itss_satisfaction_comment"} & set(vals):
+            # as the frozen fields: whoever writes, the superuser too
+            self._itss_check_rated()
+        return super().write(vals)
+
+    def _itss_check_rated(self):
+        """A closed ticket keeps the satisfaction it was given."""
+        rated = self.filtered(
+            lambda t: t.itss_state == "closed" and t.itss_satisfaction
+        )
+        if rated:
+            raise UserError(
+                self.env._(
+                    "Ticket %(ticket)s is closed and rated: its satisfaction can no "
+                    "longer change.",
+                    ticket=rated[0].display_name,
+                )
+            )
+
     def action_itss_reject_resolution(self, comment=None):
         """The customer says it is not resolved: the ticket closes as unsuccessful and
         a new ticket, linked to it, goes back to the same engineer. Returns the new
@@ -191,12 +240,6 @@ class HelpdeskTicket(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         return new
-
-    def _itss_send_logged_notice(self):
-        """Tell the customer the number of the ticket just logged (email)."""
-        template = self.env.ref("itss_incident.mail_template_itss_ticket_logged")
-        for ticket in self.filtered("partner_id"):
-            template.send_mail(ticket.id)
 
     def _itss_check_resolved(self):
         if self.itss_state != "resolved":

@@ -9,6 +9,8 @@ KIND_SELECTION = [
     ("watchdog", "No response from second line"),
     ("auto_escalation", "Automatic escalation"),
     ("communication", "Communication"),
+    ("customer", "Notice to the customer"),
+    ("chase", "Chase (催办)"),
 ]
 
 

@@ -61,6 +61,40 @@ class ResCompany(models.Model):
         "create without a team, on the portal (Web channel) or by email (Email "
         "channel).",
     )
+    itss_notify_customer_logged = fields.Boolean(
+        string="Tell the Customer: Logged",
+        default=True,
+        help="Mail the customer the ticket's number, category, priority and deadlines "
+        "when it is logged (not for tickets from monitoring).",
+    )
+    itss_notify_customer_dispatched = fields.Boolean(
+        string="Tell the Customer: Dispatched and Accepted",
+        default=True,
+        help="Mail the customer who works on the ticket when it is dispatched and "
+        "accepted.",
+    )
+    itss_notify_customer_pending = fields.Boolean(
+        string="Tell the Customer: On Hold",
+        default=True,
+        help="Mail the customer why and until when the ticket waits.",
+    )
+    itss_notify_customer_resolved = fields.Boolean(
+        string="Tell the Customer: Resolved",
+        default=True,
+        help="Mail the customer the solution, with links to confirm it or to say it "
+        "is not resolved.",
+    )
+    itss_notify_customer_closed = fields.Boolean(
+        string="Tell the Customer: Closed",
+        default=True,
+        help="Mail the customer how the ticket was closed, with a link to rate the "
+        "service if not rated yet.",
+    )
+    itss_notify_customer_sms = fields.Boolean(
+        string="Text Messages to Customers",
+        help="Also send each customer notice as a text message to contacts with a "
+        "mobile number.",
+    )
     itss_alert_quiet_minutes = fields.Integer(
         string="Alert Quiet Period (minutes)",
         default=10,

@@ -31,3 +31,21 @@ class ResConfigSettings(models.TransientModel):
     itss_alert_quiet_minutes = fields.Integer(
         related="company_id.itss_alert_quiet_minutes", readonly=False
     )
+    itss_notify_customer_logged = fields.Boolean(
+        related="company_id.itss_notify_customer_logged", readonly=False
+    )
+    itss_notify_customer_dispatched = fields.Boolean(
+        related="company_id.itss_notify_customer_dispatched", readonly=False
+    )
+    itss_notify_customer_pending = fields.Boolean(
+        related="company_id.itss_notify_customer_pending", readonly=False
+    )
+    itss_notify_customer_resolved = fields.Boolean(
+        related="company_id.itss_notify_customer_resolved", readonly=False
+    )
+    itss_notify_customer_closed = fields.Boolean(
+        related="company_id.itss_notify_customer_closed", readonly=False
+    )
+    itss_notify_customer_sms = fields.Boolean(
+        related="company_id.itss_notify_customer_sms", readonly=False
+    )

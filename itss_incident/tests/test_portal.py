@@ -367,3 +367,41 @@ class TestPortal(HttpCase):
         other = self._ticket("in_progress", self.user_a.partner_id, name="Still open")
         page = self.url_open(f"/my/ticket/{other.id}?itss_confirmed=1")
         self.assertNotIn('id="itss_thanks"', page.text)
+
+    @mute_logger("odoo.http", "werkzeug")
+    def test_rate_a_closed_ticket_from_the_closing_mail(self):
+        """The closing notice's link opens the ticket without logging in; the customer
+        rates the service once."""
+        ticket = self._ticket("resolved", self.user_a.partner_id)
+        ticket._itss_auto_close()
+        mail = self.env["mail.mail"].search(
+            [("res_id", "=", ticket.id), ("subject", "like", "is closed")]
+        )
+        self.assertEqual(len(mail), 1)
+        link = re.search(r'href="([^"]*itss_rate_form)"', mail.body_html).group(1)
+        self.assertIn("access_token=", link)
+        page = self.url_open(link.replace("&amp;", "&"))
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('id="itss_rate_form"', page.text)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        data = {
+            "csrf_token": csrf,
+            "access_token": ticket.access_token,
+            "satisfaction": "4",
+            "comment": "Quick fix",
+        }
+        done = self.url_open(
+            f"/my/ticket/{ticket.id}/itss/rate", data=data, allow_redirects=False
+        )
+        self.assertEqual(done.status_code, 303)
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.itss_satisfaction, "4")
+        self.assertEqual(ticket.itss_satisfaction_comment, "Quick fix")
+        again = self.url_open(
+            f"/my/ticket/{ticket.id}/itss/rate",
+            data=dict(data, satisfaction="1"),
+            allow_redirects=False,
+        )
+        self.assertEqual(again.status_code, 400)
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.itss_satisfaction, "4", "rated once")
