@@ -10,6 +10,8 @@ KIND_SELECTION = [
     ("auto_escalation", "Automatic escalation"),
     ("communication", "Communication"),
     ("customer", "Notice to the customer"),
+    ("desk_contact", "Desk call: has an engineer contacted you?"),
+    ("desk_check", "Desk call: is it done?"),
     ("chase", "Chase (催办)"),
 ]
 

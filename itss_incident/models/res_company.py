@@ -61,6 +61,12 @@ class ResCompany(models.Model):
         "create without a team, on the portal (Web channel) or by email (Email "
         "channel).",
     )
+    itss_desk_check_hours = fields.Integer(
+        string="Desk Check (hours)",
+        default=4,
+        help="Hours after logging when the owner calls the customer to check whether "
+        "the incident is done (0: no such call).",
+    )
     itss_notify_customer_logged = fields.Boolean(
         string="Tell the Customer: Logged",
         default=True,

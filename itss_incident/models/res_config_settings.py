@@ -49,3 +49,6 @@ class ResConfigSettings(models.TransientModel):
     itss_notify_customer_sms = fields.Boolean(
         related="company_id.itss_notify_customer_sms", readonly=False
     )
+    itss_desk_check_hours = fields.Integer(
+        related="company_id.itss_desk_check_hours", readonly=False
+    )
