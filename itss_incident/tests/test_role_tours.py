@@ -545,3 +545,87 @@ class TestCustomerTour(ItssRoleTourCase):
         self.assertEqual(new.user_id, self.engineer, "back to the same engineer")
         self.assertEqual(new.partner_id, self.customer.partner_id)
         self.assertIn("the scans still have stripes", new.description)
+
+
+class TestDeskOwnsTheTicket(ItssRoleTourCase):
+    def test_from_the_call_to_the_follow_up_visit(self):
+        """The desk agent logs a phone call and dispatches it; the engineer escalates
+        it; the second line resolves it; the ticket comes back to the agent, its owner;
+        the customer confirms on the portal; the agent makes the follow-up visit. The
+        customer is told at each step."""
+        self.company.helpdesk_mgmt_ticket_auto_assign = False
+        own = self._logged("Role tour: password reset for the CFO")
+        own.with_user(self.agent).user_id = self.agent
+        own.with_user(self.agent).action_itss_accept()
+        self.start_tour(
+            "/odoo/itss-queues", "itss_role_desk_log_dispatch", login="role_agent"
+        )
+        ticket = self.env["helpdesk.ticket"].search(
+            [("name", "=", "Role tour: finance printer offline")]
+        )
+        self.assertEqual(ticket.itss_owner_id, self.agent, "the logging agent owns it")
+        self.assertEqual(ticket.user_id, self.engineer)
+
+        ticket.with_user(self.engineer).action_itss_accept()
+        self.start_tour(
+            self._url(ticket), "itss_role_engineer_escalate", login="role_engineer"
+        )
+        ticket = self._fresh(ticket)
+        self.assertEqual(ticket.team_id, self.team_l2)
+        self.assertEqual(ticket.itss_escalation_count, 1)
+        self.assertEqual(ticket.itss_owner_id, self.agent, "the owner stays")
+
+        specialist = ticket.with_user(self.specialist)
+        specialist.action_itss_accept()
+        specialist._itss_resolve(
+            {
+                "itss_solution": "<p>Role tour: new toner cartridge</p>",
+                "itss_closure_code_id": self.closure_code.id,
+                "itss_recovery_date": fields.Datetime.now(),
+            }
+        )
+        confirm_type = self.env.ref("itss_incident.mail_act_itss_confirm")
+        confirm = ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id == confirm_type
+        )
+        self.assertEqual(confirm.user_id, self.agent, "back to the owner, at once")
+        self.start_tour(
+            self._url(ticket),
+            "itss_role_desk_owner_sees_resolution",
+            login="role_agent",
+        )
+
+        self.start_tour(
+            ticket.get_portal_url(), "itss_role_customer_confirm", login="role_customer"
+        )
+        ticket = self._fresh(ticket)
+        self.assertEqual(ticket.itss_state, "closed")
+        self.assertEqual(ticket.itss_close_origin, "customer")
+        self.assertEqual(ticket.itss_satisfaction, "5")
+        self.assertFalse(
+            ticket.activity_ids.filtered(lambda a: a.activity_type_id == confirm_type)
+        )
+        followup_type = self.env.ref("itss_incident.mail_act_itss_followup")
+        followup = ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id == followup_type
+        )
+        self.assertEqual(followup.user_id, self.agent, "the owner visits")
+
+        self.start_tour(
+            self._url(ticket), "itss_role_desk_followup", login="role_agent"
+        )
+        ticket = self._fresh(ticket)
+        self.assertEqual(ticket.itss_followup_result, "satisfied")
+        self.assertEqual(ticket.itss_followup_note, "Visited: the printer works")
+
+        notices = self.env["mail.mail"].search(
+            [
+                ("res_id", "=", ticket.id),
+                ("recipient_ids", "in", ticket.partner_id.ids),
+            ],
+            order="id",
+        )
+        subjects = notices.mapped("subject")
+        self.assertTrue(any("was logged" in s for s in subjects), subjects)
+        self.assertTrue(any("please confirm" in s for s in subjects), subjects)
+        self.assertTrue(any("is closed" in s for s in subjects), subjects)

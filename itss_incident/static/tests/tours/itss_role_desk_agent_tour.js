@@ -306,3 +306,54 @@ registry.category("web_tour.tours").add("itss_role_desk_close_followup", {
         },
     ],
 });
+
+/** The owner hears of the resolution at once: the confirmation is among the ticket's
+ * activities, for the agent. */
+registry.category("web_tour.tours").add("itss_role_desk_owner_sees_resolution", {
+    steps: () => [
+        {
+            content: "The resolved ticket's form",
+            trigger: ".o_form_view .o_field_widget[name='itss_owner_id']",
+        },
+        {
+            content: "The owner's to-do: confirm the resolution with the customer",
+            trigger: ".o-mail-Activity:contains(Role Desk Agent)",
+        },
+    ],
+});
+
+/** The follow-up visit (回访) of a ticket the customer closed on the portal. */
+registry.category("web_tour.tours").add("itss_role_desk_followup", {
+    steps: () => [
+        {
+            content: "The closed ticket shows its Resolution tab",
+            trigger: ".o_form_view .o_widget_web_ribbon .ribbon",
+        },
+        {
+            content: "Open the Resolution tab",
+            trigger: ".o_notebook a.nav-link[name='itss_resolution']",
+            run: "click",
+        },
+        clickActionButton("itss_incident.itss_ticket_followup_action"),
+        {
+            content: "Follow-up result: satisfied",
+            trigger: ".modal .o_field_widget[name='result'] input[data-value='satisfied']",
+            run: "click",
+        },
+        {
+            content: "Follow-up note",
+            trigger: ".modal .o_field_widget[name='note'] textarea",
+            run: "edit Visited: the printer works",
+        },
+        {
+            content: "Record",
+            trigger: ".modal button[name='action_record']",
+            run: "click",
+        },
+        {
+            content: "The follow-up result is on the ticket",
+            trigger:
+                "body:not(:has(.modal)) .o_form_view .o_field_widget[name='itss_followup_result']",
+        },
+    ],
+});
