@@ -132,8 +132,8 @@ class ItssDutyShift(models.Model):
 
     @api.model
     def _itss_on_duty(self, company, moment, team=None):
-        """The agents on duty at ``moment`` for ``company`` (for ``team`` first, when
-        given: its agents come before those of other service desk teams)."""
+        """The agents on duty at ``moment`` at ``company``'s service desk; those of
+        ``team``, when given, first."""
         shifts = self.sudo().search(
             [
                 ("company_id", "=", company.id),

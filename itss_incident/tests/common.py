@@ -25,6 +25,8 @@ class ItssCase(BaseCommon):
         # these tests cover itss_incident alone: no major incident process (an
         # installed itss_incident_major would declare one for P1/P2 tickets)
         cls.env.company.itss_major_priority = "0"
+        # the fixtures plan their own duty roster (a demo database has one)
+        cls.env["itss.duty.shift"].search([]).unlink()
         cls.stages = {
             state: cls.env.ref(xmlid) for state, xmlid in STAGE_XMLIDS.items()
         }
