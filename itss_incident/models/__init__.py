@@ -30,5 +30,6 @@ from . import helpdesk_ticket_notice
 from . import helpdesk_ticket_alert
 from . import helpdesk_ticket_problem
 from . import helpdesk_ticket_queue
+from . import helpdesk_ticket_handoff
 from . import helpdesk_ticket_demo
 from . import helpdesk_ticket_duplicate_wizard

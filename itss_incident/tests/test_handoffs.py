@@ -1,6 +1,8 @@
-"""Hand-offs between the teams, as the roles who make them: moves to a higher tier,
-a functional escalation whatever the path."""
+"""Hand-offs between the engineers and the service desk, as the roles who make them:
+return to the service desk (打回), decline a dispatch; and moves to a higher tier, a
+functional escalation whatever the path."""
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, new_test_user
 
 from .common import ItssCase
@@ -27,6 +29,7 @@ class HandoffCase(ItssCase):
         cls.team_l1.write({"user_id": cls.leader.id, "user_ids": [(4, cls.leader.id)]})
         cls.team_l2.write({"user_ids": [(4, cls.expert.id)]})
         cls.env.company.itss_default_team_id = cls.team_l1
+        cls.returned_type = cls.env.ref("itss_incident.mail_act_itss_returned")
 
     def _l2_ticket(self, state, user=None):
         """A second line ticket owned by the desk agent."""
@@ -36,6 +39,213 @@ class HandoffCase(ItssCase):
             user_id=(user or self.expert).id,
             itss_owner_id=self.agent.id,
         )
+
+    def _dialog(self, ticket, user, method):
+        """Open the dialog of ``method`` as ``user`` and give its Form."""
+        action = getattr(ticket.with_user(user), method)()
+        self.assertEqual(action["target"], "new")
+        return Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
+
+    def _hand_back(self, ticket, user, method, reason):
+        form = self._dialog(ticket, user, method)
+        form.reason = reason
+        return form.save().action_return()
+
+    def _todos(self, ticket):
+        return ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.returned_type
+        )
+
+    def _notes(self, ticket):
+        return ticket.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("mail.mt_note")
+        )
+
+
+class TestReturnToServiceDesk(HandoffCase):
+    def test_engineer_returns_an_in_progress_ticket(self):
+        ticket = self._l2_ticket("in_progress")
+        result = self._hand_back(
+            ticket,
+            self.expert,
+            "action_itss_return_dialog",
+            "The customer's contact and the database name are missing",
+        )
+        self.assertIn(ticket.number, result["params"]["message"])
+        self.assertEqual(
+            result["params"]["next"]["tag"],
+            "itss_incident.queues",
+            "the expert no longer reads the ticket: the queues open",
+        )
+        self.assertEqual(ticket.itss_state, "new")
+        self.assertEqual(ticket.team_id, self.team_l1, "the owner's service desk")
+        self.assertFalse(ticket.user_id)
+        self.assertEqual(ticket.itss_owner_id, self.agent, "the owner stays")
+        self.assertIn("database name are missing", ticket.itss_return_reason)
+        note = self._notes(ticket)[:1]
+        self.assertIn("Returned to the service desk", note.body)
+        self.assertIn("database name are missing", note.body)
+        self.assertEqual(note.author_id, self.expert.partner_id)
+        todo = self._todos(ticket)
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.user_id, self.agent)
+        self.assertIn("Returned by Database Expert", todo.summary)
+        self.assertIn("database name are missing", todo.summary)
+        # the owner completes it and dispatches again: the to-do is done
+        form = self._dialog(ticket, self.agent, "action_itss_dispatch_dialog")
+        form.team_id = self.team_l2
+        form.user_id = self.expert
+        form.save().action_dispatch()
+        self.assertEqual(ticket.itss_state, "assigned")
+        self.assertFalse(self._todos(ticket), "done once dispatched again")
+        self.assertFalse(ticket.itss_return_reason, "the reason ends with the return")
+        done = ticket.message_ids.filtered(
+            lambda m: m.mail_activity_type_id == self.returned_type
+        )
+        self.assertTrue(done, "the to-do is marked done in the chatter")
+
+    def test_incident_manager_returns_a_dispatched_ticket(self):
+        ticket = self._l2_ticket("assigned")
+        self._hand_back(
+            ticket, self.manager, "action_itss_return_dialog", "Not an incident"
+        )
+        self.assertEqual(ticket.itss_state, "new")
+        self.assertEqual(self._todos(ticket).user_id, self.agent)
+        self.assertIn("Returned by Incident Manager", self._todos(ticket).summary)
+
+    def test_without_an_owner_the_desk_leader_gets_the_to_do(self):
+        ticket = self._l2_ticket("in_progress")
+        ticket.itss_owner_id = False
+        self._hand_back(ticket, self.expert, "action_itss_return_dialog", "No CI")
+        self.assertEqual(self._todos(ticket).user_id, self.leader)
+
+    def test_who_may_return(self):
+        ticket = self._l2_ticket("in_progress")
+        for user in (self.engineer, self.agent, self.leader):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(AccessError, "returns it to the service"):
+                    ticket.with_user(user).action_itss_return_dialog()
+                wizard = (
+                    self.env["itss.ticket.return"]
+                    .with_user(user)
+                    .create({"ticket_id": ticket.id, "reason": "Forged"})
+                )
+                with self.assertRaises(AccessError):
+                    wizard.action_return()
+        self.assertEqual(ticket.itss_state, "in_progress")
+        # nobody assigned: a member of the team may
+        unassigned = self._ticket("assigned", team_id=self.team_l2.id)
+        self._hand_back(
+            unassigned, self.engineer, "action_itss_return_dialog", "Wrong team"
+        )
+        self.assertEqual(unassigned.itss_state, "new")
+
+    def test_only_dispatched_or_in_progress(self):
+        for state in ("new", "pending", "resolved"):
+            with self.subTest(state=state):
+                ticket = self._l2_ticket(state)
+                with self.assertRaisesRegex(UserError, "only a dispatched"):
+                    ticket.with_user(self.expert).action_itss_return_dialog()
+
+    def test_the_reason_is_required(self):
+        ticket = self._l2_ticket("in_progress")
+        wizard = (
+            self.env["itss.ticket.return"]
+            .with_user(self.expert)
+            .create({"ticket_id": ticket.id, "reason": "  \n "})
+        )
+        with self.assertRaisesRegex(UserError, "Say why"):
+            wizard.action_return()
+        self.assertEqual(ticket.itss_state, "in_progress")
+
+    def test_a_crafted_rpc_write_cannot_skip_the_reason(self):
+        for state in ("assigned", "in_progress"):
+            ticket = self._l2_ticket(state)
+            as_expert = ticket.with_user(self.expert)
+            new = self.stages["new"].id
+            with self.subTest(state=state):
+                with self.assertRaisesRegex(UserError, "with a reason"):
+                    as_expert.write({"stage_id": new})
+                with self.assertRaisesRegex(UserError, "with a reason"):
+                    as_expert.with_context(itss_facts=True).write(
+                        {"stage_id": new, "team_id": self.team_l1.id}
+                    )
+                with self.assertRaisesRegex(AccessError, "set by the system"):
+                    as_expert.write({"stage_id": new, "itss_return_reason": "forged"})
+                with self.assertRaisesRegex(UserError, "with a reason"):
+                    ticket.with_user(self.manager).write({"stage_id": new})
+                self.assertEqual(ticket.itss_state, state, "nothing changed")
+                self.assertFalse(self._todos(ticket))
+
+    def test_a_return_counts_one_reassignment(self):
+        """A return is no way around the reassignment count, nor a second count: a
+        ticket that goes from one engineer to another through the service desk counts
+        once, as a direct reassignment does (DESIGN.md, "Reassignment and escalation
+        counting": the return changes the assignee; the desk's dispatch to nobody's
+        ticket is the next first assignment)."""
+        ticket = self._ticket("in_progress", user_id=self.engineer.id)
+        self._hand_back(ticket, self.engineer, "action_itss_return_dialog", "Info")
+        self.assertEqual(ticket.itss_reassign_count, 1)
+        self.assertEqual(ticket.itss_escalation_count, 0, "back to tier 1: none")
+        ticket.with_user(self.agent)._itss_dispatch(self.team_l1, self.leader)
+        self.assertEqual(ticket.itss_reassign_count, 1, "as a direct reassignment")
+        direct = self._ticket("in_progress", user_id=self.engineer.id)
+        direct.with_user(self.agent)._itss_dispatch(self.team_l1, self.leader)
+        self.assertEqual(direct.itss_reassign_count, 1)
+
+    def test_an_escalated_ticket_returned_keeps_its_escalation(self):
+        ticket = self._ticket("in_progress", user_id=self.engineer.id)
+        ticket.with_user(self.engineer).action_itss_escalate()
+        ticket.with_user(self.expert).action_itss_accept()
+        self._hand_back(ticket, self.expert, "action_itss_return_dialog", "Info")
+        self.assertEqual(ticket.team_id, self.team_l1)
+        self.assertEqual(ticket.itss_escalation_count, 1, "no first-contact again")
+
+
+class TestDeclineDispatch(HandoffCase):
+    def test_the_assignee_declines(self):
+        ticket = self._l2_ticket("assigned")
+        result = self._hand_back(
+            ticket,
+            self.expert,
+            "action_itss_decline_dialog",
+            "Oracle is not my field: the Oracle team",
+        )
+        self.assertIn("declined", result["params"]["message"])
+        self.assertEqual(ticket.itss_state, "new")
+        self.assertEqual(ticket.team_id, self.team_l1)
+        self.assertFalse(ticket.user_id)
+        note = self._notes(ticket)[:1]
+        self.assertIn("Dispatch declined", note.body)
+        self.assertIn("Oracle is not my field", note.body)
+        todo = self._todos(ticket)
+        self.assertEqual(todo.user_id, self.agent)
+        self.assertIn("Dispatch declined by Database Expert", todo.summary)
+        self.assertIn("Oracle is not my field", todo.summary)
+        # accepted by another engineer: the to-do is done
+        ticket.with_user(self.engineer).action_itss_accept()
+        self.assertFalse(self._todos(ticket))
+
+    def test_only_the_assignee_and_only_before_accepting(self):
+        ticket = self._l2_ticket("assigned")
+        for user in (self.engineer, self.manager, self.agent):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(AccessError, "is dispatched to declines"):
+                    ticket.with_user(user).action_itss_decline_dialog()
+                wizard = (
+                    self.env["itss.ticket.return"]
+                    .with_user(user)
+                    .create({"ticket_id": ticket.id, "mode": "decline", "reason": "No"})
+                )
+                with self.assertRaises(AccessError):
+                    wizard.action_return()
+        accepted = self._l2_ticket("in_progress")
+        with self.assertRaisesRegex(UserError, "only a dispatched ticket is declined"):
+            accepted.with_user(self.expert).action_itss_decline_dialog()
 
 
 class TestHigherTier(HandoffCase):
