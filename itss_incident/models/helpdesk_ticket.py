@@ -82,6 +82,8 @@ ITSS_FACT_FIELDS = {
     "itss_can_handle_alone",
     "itss_retarget",
     "itss_return_reason",
+    "itss_chase_count",
+    "itss_chase_date",
 }
 
 

@@ -1,9 +1,12 @@
 """Hand-offs between the engineers and the service desk, as the roles who make them:
-return to the service desk (打回), decline a dispatch; and moves to a higher tier, a
-functional escalation whatever the path."""
+return to the service desk (打回), decline a dispatch, chase the assignee (催办); and
+moves to a higher tier, a functional escalation whatever the path."""
 
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, freeze_time, new_test_user
 
 from .common import ItssCase
 
@@ -246,6 +249,89 @@ class TestDeclineDispatch(HandoffCase):
         accepted = self._l2_ticket("in_progress")
         with self.assertRaisesRegex(UserError, "only a dispatched ticket is declined"):
             accepted.with_user(self.expert).action_itss_decline_dialog()
+
+
+class TestChase(HandoffCase):
+    def _mails(self, ticket):
+        return self.env["mail.mail"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
+        )
+
+    def _sms(self, ticket):
+        return self.env["sms.sms"].search(
+            [
+                ("mail_message_id.res_id", "=", ticket.id),
+                ("mail_message_id.model", "=", "helpdesk.ticket"),
+            ]
+        )
+
+    def _chases(self, ticket):
+        return self.env["itss.escalation.log"].search(
+            [("ticket_id", "=", ticket.id), ("kind", "=", "chase")]
+        )
+
+    def test_the_desk_chases_the_assignee(self):
+        start = fields.Datetime.to_datetime("2026-11-20 02:00:00")
+        ticket = self._l2_ticket("in_progress")
+        with freeze_time(start):
+            result = ticket.with_user(self.agent).action_itss_chase()
+        self.assertEqual(result["params"]["type"], "success")
+        self.assertEqual(ticket.itss_chase_count, 1)
+        mail = self._mails(ticket)
+        self.assertEqual(len(mail), 1)
+        self.assertEqual(mail.recipient_ids, self.expert.partner_id)
+        self.assertIn("Desk Agent chases the ticket", mail.subject)
+        sms = self._sms(ticket)
+        self.assertEqual(len(sms), 1)
+        self.assertEqual(sms.number, "+86 139 0000 0001")
+        log = self._chases(ticket)
+        self.assertEqual(sorted(log.mapped("channel")), ["email", "sms"])
+        self.assertEqual(set(log.mapped("sequence")), {1})
+        self.assertEqual(log.partner_ids, self.expert.partner_id)
+        self.assertIn("Chase 1 sent to Database Expert", self._notes(ticket)[0].body)
+        # a double click: nothing sent again
+        with freeze_time(start + timedelta(seconds=30)):
+            again = ticket.with_user(self.agent).action_itss_chase()
+        self.assertEqual(again["params"]["type"], "warning")
+        self.assertIn("nothing sent again", again["params"]["message"])
+        self.assertEqual(ticket.itss_chase_count, 1)
+        self.assertEqual(len(self._mails(ticket)), 1)
+        self.assertEqual(len(self._sms(ticket)), 1)
+        self.assertEqual(len(self._chases(ticket)), 2)
+        # a chase later is its own row, by the incident manager
+        with freeze_time(start + timedelta(minutes=5)):
+            ticket.with_user(self.manager).action_itss_chase()
+        self.assertEqual(ticket.itss_chase_count, 2)
+        self.assertEqual(len(self._mails(ticket)), 2)
+        self.assertEqual(sorted(self._chases(ticket).mapped("sequence")), [1, 1, 2, 2])
+
+    def test_without_a_mobile_by_mail_only(self):
+        ticket = self._ticket("assigned", user_id=self.engineer.id)
+        self.engineer.partner_id.mobile = False
+        ticket.with_user(self.leader).action_itss_chase()
+        self.assertEqual(self._chases(ticket).mapped("channel"), ["email"])
+        self.assertFalse(self._sms(ticket))
+
+    def test_who_and_what_is_chased(self):
+        ticket = self._l2_ticket("in_progress")
+        with self.assertRaisesRegex(AccessError, "Only the service desk"):
+            ticket.with_user(self.engineer).action_itss_chase()
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.expert).with_context(itss_facts=True).write(
+                {"itss_chase_count": 5}
+            )
+        for state, user in (("new", None), ("pending", self.expert)):
+            with self.subTest(state=state):
+                other = self._ticket(
+                    state, team_id=self.team_l2.id, user_id=user and user.id
+                )
+                with self.assertRaisesRegex(UserError, "nobody to chase"):
+                    other.with_user(self.agent).action_itss_chase()
+        unassigned = self._ticket("assigned", team_id=self.team_l2.id)
+        with self.assertRaisesRegex(UserError, "nobody to chase"):
+            unassigned.with_user(self.agent).action_itss_chase()
+        self.assertFalse(self._chases(ticket))
+        self.assertEqual(ticket.itss_chase_count, 0)
 
 
 class TestHigherTier(HandoffCase):
