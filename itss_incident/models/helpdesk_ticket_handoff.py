@@ -3,6 +3,7 @@ from textwrap import shorten
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import plaintext2html
 
 from ..tools import toast
 from .helpdesk_ticket_owner import DESK_GROUP, MANAGER_GROUP
@@ -165,7 +166,7 @@ class HelpdeskTicket(models.Model):
                 "itss_incident.mail_act_itss_returned",
                 user_id=owner.id,
                 summary=summary,
-                note=body,
+                note=plaintext2html(body),
             )
         return True
 
@@ -175,6 +176,7 @@ class HelpdeskTicket(models.Model):
         ``chase`` row of the notification log. A second chase within a minute (a
         double click) sends nothing."""
         self.ensure_one()
+        self.check_access("read")
         user = self.env.user
         if not (user == self.itss_owner_id or user.has_group(DESK_GROUP)):
             raise AccessError(
@@ -195,7 +197,6 @@ class HelpdeskTicket(models.Model):
                     ticket=self.display_name,
                 )
             )
-        self.check_access("read")
         now = fields.Datetime.now()
         last = self.itss_chase_date
         if last and now - last < CHASE_GUARD:

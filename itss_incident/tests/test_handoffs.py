@@ -98,6 +98,7 @@ class TestReturnToServiceDesk(HandoffCase):
         self.assertEqual(todo.user_id, self.agent)
         self.assertIn("Returned by Database Expert", todo.summary)
         self.assertIn("database name are missing", todo.summary)
+        self.assertIn("database name are missing", todo.note)
         # the owner completes it and dispatches again: the to-do is done
         form = self._dialog(ticket, self.agent, "action_itss_dispatch_dialog")
         form.team_id = self.team_l2
