@@ -37,6 +37,7 @@
         "wizards/itss_ticket_resolve_views.xml",
         "wizards/itss_ticket_cancel_views.xml",
         "wizards/itss_ticket_reconfirm_views.xml",
+        "wizards/itss_ticket_return_views.xml",
         "wizards/itss_service_report_views.xml",
         "reports/itss_incident_report_views.xml",
         "reports/itss_service_report_reports.xml",

@@ -25,10 +25,12 @@ from . import helpdesk_ticket_owner
 from . import helpdesk_ticket_closure
 from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_escalation
+from . import helpdesk_ticket_tier
 from . import helpdesk_ticket_notice
 from . import helpdesk_ticket_desk_steps
 from . import helpdesk_ticket_alert
 from . import helpdesk_ticket_problem
 from . import helpdesk_ticket_queue
+from . import helpdesk_ticket_handoff
 from . import helpdesk_ticket_demo
 from . import helpdesk_ticket_duplicate_wizard

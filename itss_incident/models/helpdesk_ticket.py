@@ -83,6 +83,9 @@ ITSS_FACT_FIELDS = {
     "itss_retarget",
     "itss_desk_contact_answer",
     "itss_desk_check_answer",
+    "itss_return_reason",
+    "itss_chase_count",
+    "itss_chase_date",
 }
 
 

@@ -365,6 +365,14 @@ class HelpdeskTicket(models.Model):
                     vals.get("duplicate_id") or ticket.duplicate_id
                 )
                 hint = self.env._(" A ticket is resolved before it is closed.")
+            elif new == "new" and old in ("assigned", "in_progress"):
+                # a return to the service desk (打回) carries its reason, a fact only
+                # the return's model method writes (helpdesk_ticket_handoff.py)
+                allowed = bool((vals.get("itss_return_reason") or "").strip())
+                hint = self.env._(
+                    " Return it to the service desk with a reason (Return to Service "
+                    "Desk, or Decline Dispatch)."
+                )
             elif old in ITSS_TERMINAL_STATES:
                 hint = self.env._(
                     " A closed ticket never reopens: open a new ticket that refers "

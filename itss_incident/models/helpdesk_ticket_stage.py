@@ -12,13 +12,14 @@ ITSS_STATE_SELECTION = [
 ]
 ITSS_TERMINAL_STATES = ("closed", "cancelled")
 # Allowed moves between ITSS states (DESIGN.md, "Transitions between ITSS states").
-# resolved -> in_progress is allowed only to an incident manager with a reason, and
-# any open state -> closed only for a duplicate closed with its master: both are checked
-# in helpdesk.ticket.
+# resolved -> in_progress is allowed only to an incident manager with a reason, any open
+# state -> closed only for a duplicate closed with its master, and assigned /
+# in_progress -> new only as a return to the service desk with a reason: all are
+# checked in helpdesk.ticket.
 ITSS_TRANSITIONS = {
     "new": {"assigned", "in_progress", "resolved", "cancelled"},
     "assigned": {"in_progress", "new", "resolved", "cancelled"},
-    "in_progress": {"assigned", "pending", "resolved", "cancelled"},
+    "in_progress": {"assigned", "new", "pending", "resolved", "cancelled"},
     "pending": {"in_progress", "resolved", "cancelled"},
     "resolved": {"closed"},
     "closed": set(),

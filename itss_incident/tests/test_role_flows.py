@@ -240,7 +240,8 @@ class TestRoleFlows(ItssCase):
                 }
             )
         self.assertEqual(open_ticket.itss_state, "in_progress")
-        # a functional escalation counts only through the button
+        # a context key makes no functional escalation (a move to a higher tier
+        # does, whatever the path: test_handoffs.py)
         open_ticket.with_user(self.agent).with_context(
             itss_functional_escalation=True
         ).write({"user_id": self.agent.id})
