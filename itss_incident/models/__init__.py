@@ -25,6 +25,7 @@ from . import helpdesk_ticket_owner
 from . import helpdesk_ticket_closure
 from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_escalation
+from . import helpdesk_ticket_reconfirm
 from . import helpdesk_ticket_notice
 from . import helpdesk_ticket_alert
 from . import helpdesk_ticket_problem
