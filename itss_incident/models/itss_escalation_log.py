@@ -11,6 +11,7 @@ KIND_SELECTION = [
     ("communication", "Communication"),
     ("customer", "Notice to the customer"),
     ("chase", "Chase (催办)"),
+    ("reconfirm", "Urgent re-confirmation"),
 ]
 
 
