@@ -78,7 +78,7 @@ class HelpdeskTicket(models.Model):
             )
         if self.itss_state in ITSS_TERMINAL_STATES or self.itss_state == "resolved":
             raise UserError(self.env._("Only an open ticket is re-confirmed."))
-        if self.itss_priority not in URGENT_PRIORITIES:
+        if not self._itss_is_urgent():
             raise UserError(self.env._("Only P1 and P2 tickets are re-confirmed."))
         if priority not in dict(PRIORITY_SELECTION):
             raise UserError(self.env._("Choose the confirmed priority."))
@@ -105,7 +105,7 @@ class HelpdeskTicket(models.Model):
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
         # 001 §100.5: only an urgent ticket asks the second question; a ticket no
         # longer urgent goes on as any other (100.3)
-        if priority in URGENT_PRIORITIES:
+        if self._itss_is_urgent():
             team = self.team_id
             if can_handle_alone:
                 self._itss_notify(
@@ -133,6 +133,11 @@ class HelpdeskTicket(models.Model):
         if priority > old_priority:
             self._itss_on_priority_lowered(old_priority, note)
         return True
+
+    def _itss_is_urgent(self):
+        """Whether the ticket is urgent in the sense of 001 §100.5 (P1 or P2)."""
+        self.ensure_one()
+        return self.itss_priority in URGENT_PRIORITIES
 
     def _itss_may_reconfirm(self, user):
         """Whether ``user`` records the urgent re-confirmation: the assignee (the first
