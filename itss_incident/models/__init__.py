@@ -26,6 +26,7 @@ from . import helpdesk_ticket_closure
 from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_escalation
 from . import helpdesk_ticket_tier
+from . import helpdesk_ticket_reconfirm
 from . import helpdesk_ticket_notice
 from . import helpdesk_ticket_desk_steps
 from . import helpdesk_ticket_alert

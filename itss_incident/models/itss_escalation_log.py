@@ -13,6 +13,7 @@ KIND_SELECTION = [
     ("desk_contact", "Desk call: has an engineer contacted you?"),
     ("desk_check", "Desk call: is it done?"),
     ("chase", "Chase (催办)"),
+    ("reconfirm", "Urgent re-confirmation"),
 ]
 
 

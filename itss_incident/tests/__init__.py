@@ -9,6 +9,7 @@ from . import test_escalation
 from . import test_cron_concurrency
 from . import test_problem
 from . import test_close_flow
+from . import test_reconfirmation
 from . import test_portal
 from . import test_reports
 from . import test_alerts

@@ -1,6 +1,7 @@
 from . import itss_emergency_plan
 from . import itss_emergency_plan_step
 from . import itss_major_incident
+from . import itss_major_incident_withdrawal
 from . import itss_recovery_plan
 from . import itss_recovery_hypothesis
 from . import itss_recovery_action
@@ -9,4 +10,5 @@ from . import itss_communication_update
 from . import itss_major_meeting
 from . import itss_problem
 from . import helpdesk_ticket
+from . import helpdesk_ticket_reconfirm
 from . import itss_escalation_log

@@ -50,11 +50,12 @@ class HelpdeskTicket(models.Model):
                 labels = dict(
                     ticket._fields["itss_priority"]._description_selection(self.env)
                 )
-                ticket.sudo().action_itss_declare_major(
+                ticket.sudo()._itss_declare_major(
                     reason=self.env._(
                         "Priority %(priority)s reached.",
                         priority=labels[ticket.itss_priority],
-                    )
+                    ),
+                    auto=True,
                 )
 
     @api.model
@@ -115,6 +116,18 @@ class HelpdeskTicket(models.Model):
         """Declare a major incident for this ticket and notify the incident manager and
         the management (email, SMS, call). The emergency plan of the ticket's system is
         proposed unless ``emergency_plan`` (an ``itss.emergency.plan``) is given."""
+        incident = self._itss_declare_major(reason, emergency_plan)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "itss.major.incident",
+            "res_id": incident.id,
+            "view_mode": "form",
+        }
+
+    def _itss_declare_major(self, reason=None, emergency_plan=None, auto=False):
+        """Declare the major incident of ``action_itss_declare_major`` and return it;
+        ``auto``: declared by the system (the ticket reached the major priority), not
+        by a person."""
         self.ensure_one()
         if self.itss_major_incident_id:
             raise UserError(
@@ -134,6 +147,7 @@ class HelpdeskTicket(models.Model):
                     "company_id": self.company_id.id,
                     "ticket_id": self.id,
                     "declared_reason": reason,
+                    "auto_declared": auto,
                     "manager_ids": [(6, 0, managers.ids)],
                     "recovery_team_ids": [(6, 0, self.user_id.ids)],
                     "management_partner_ids": [
@@ -165,19 +179,14 @@ class HelpdeskTicket(models.Model):
         self.message_post(
             body=Markup("%s<br/>%s") % (why, reason or ""), subtype_xmlid="mail.mt_note"
         )
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "itss.major.incident",
-            "res_id": incident.id,
-            "view_mode": "form",
-        }
+        return incident
 
     def _itss_check_transition(self, stage, vals):
         res = super()._itss_check_transition(stage, vals)
         if stage.itss_state == "closed":
             for ticket in self:
                 incident = ticket.itss_major_incident_id
-                if incident and incident.state != "closed":
+                if incident and incident.state not in ("closed", "cancelled"):
                     raise UserError(
                         self.env._(
                             "Ticket %(ticket)s cannot close while its major incident "

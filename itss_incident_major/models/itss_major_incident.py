@@ -32,6 +32,7 @@ class ItssMajorIncident(models.Model):
             ("recovering", "Recovering"),
             ("resolved", "Resolved"),
             ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
         ],
         default="declared",
         required=True,
@@ -405,6 +406,7 @@ class ItssMajorIncident(models.Model):
             ("recovering_date", "recovering"),
             ("resolved_date", "resolved"),
             ("closed_date", "closed"),
+            ("cancelled_date", "cancelled"),
         ):
             if self[field]:
                 events.append((self[field], labels[state]))
