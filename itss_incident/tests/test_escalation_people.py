@@ -1,9 +1,13 @@
 """Who hears of an escalation: the incident manager is told of every SLA breach and
-every escalation rule's notice (004)."""
+every escalation rule's notice (004); the escalation timetable of a priority is 003's
+or 000's, switched in one step."""
 
 from datetime import timedelta
 
 from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form
 
 from .test_escalation import EscalationCase
 from .test_sla import local
@@ -13,6 +17,14 @@ class PeopleCase(EscalationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.business = cls.env["res.partner"].create(
+            {
+                "name": "Business Department",
+                "email": "business@example.com",
+                "phone": "+86 10 6000 0005",
+            }
+        )
+        cls.team_l1.itss_business_contact_id = cls.business
         cls.Rule = cls.env["itss.escalation.rule"]
 
     def _mails(self, ticket):
@@ -106,9 +118,13 @@ class TestIncidentManagerHears(PeopleCase):
         self.assertEqual(set(progress.mapped("channel")), {"sms"})
         self.assertEqual(len(progress), 4, "the four periodic rules once more")
 
-    def test_shipped_ladder(self):
-        rules = self.Rule.search([("company_id", "=", self.env.company.id)])
-        ladder = rules.filtered(lambda r: r.get_external_id()[r.id])
+    def test_shipped_ladders(self):
+        rules = self.Rule.with_context(active_test=False).search(
+            [("company_id", "=", self.env.company.id)]
+        )
+        shipped = rules.filtered(lambda r: r.get_external_id()[r.id])
+        ladder = shipped.filtered(lambda r: r.rule_set == "003")
+        self.assertTrue(all(ladder.mapped("active")))
         steps = {(r.priority, r.trigger, r.minutes) for r in ladder}
         manager_steps = {
             (r.priority, r.trigger, r.minutes)
@@ -116,3 +132,106 @@ class TestIncidentManagerHears(PeopleCase):
             if r.role == "incident_manager"
         }
         self.assertEqual(manager_steps, steps, "004: the incident manager at each step")
+        zero = shipped.filtered(lambda r: r.rule_set == "000")
+        self.assertFalse(any(zero.mapped("active")), "shipped archived")
+        self.assertEqual(set(zero.mapped("priority")), {"1"})
+        self.assertEqual(
+            {(r.trigger, r.minutes) for r in zero},
+            {("created", 30), ("periodic", 60), ("overdue", 15), ("resolved", 30)},
+        )
+        for rule in zero:
+            self.assertEqual(
+                rule._itss_channels(),
+                ["call"] if rule.role == "business" else ["email", "call"],
+                rule.name,
+            )
+        self.assertEqual(
+            set(zero.mapped("role")),
+            {"project_manager", "director", "leader", "business"},
+        )
+
+
+class TestRuleSets(PeopleCase):
+    def _switch(self, user, priority, rule_set, selected=None):
+        context = {}
+        if selected is not None:
+            context = {
+                "active_model": "itss.escalation.rule",
+                "active_ids": selected.ids,
+            }
+        form = Form(
+            self.env["itss.escalation.rule.switch"]
+            .with_user(user)
+            .with_context(**context)
+        )
+        if priority:
+            form.priority = priority
+        if rule_set:
+            form.rule_set = rule_set
+        wizard = form.save()
+        return wizard, wizard.action_switch()
+
+    def _p1_rules(self, rule_set):
+        return self.Rule.with_context(active_test=False).search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("priority", "=", "1"),
+                ("rule_set", "=", rule_set),
+            ]
+        )
+
+    def test_incident_manager_switches_p1_to_000(self):
+        start = local("2026-11-20 09:00")
+        open_p1 = self._p1(start - timedelta(hours=1))
+        p2_before = self.Rule.search([("priority", "=", "2")])
+        ladder, zero = self._p1_rules("003"), self._p1_rules("000")
+        with freeze_time(start - timedelta(minutes=10)):
+            # from the matrix, a 003 P1 rule selected: the dialog proposes 000 for P1
+            wizard, result = self._switch(self.manager, None, None, ladder[:1])
+            self.env.flush_all()
+        self.assertEqual((wizard.priority, wizard.rule_set), ("1", "000"))
+        self.assertIn("000", result["params"]["message"])
+        self.assertTrue(all(zero.mapped("active")))
+        self.assertFalse(any(ladder.mapped("active")))
+        self.assertEqual(self.Rule.search([("priority", "=", "2")]), p2_before)
+        open_p1.invalidate_recordset()
+        self.assertTrue(open_p1.itss_retarget, "open P1 tickets are re-targeted")
+        # a P1 ticket now follows 000: phone and mail at once
+        ticket = self._p1(start)
+        self._cron(start + timedelta(minutes=1))
+        rows = self._logs(ticket, kind="rule")
+        self.assertEqual(rows.rule_id, zero.filtered(lambda r: r.trigger == "created"))
+        emails = rows.filtered(lambda r: r.channel == "email")
+        self.assertEqual(len(emails), 4, "PM, D, L by mail; the business row to the IM")
+        self.assertEqual(
+            emails.partner_ids,
+            self.pm.partner_id
+            | self.director.partner_id
+            | self.leader.partner_id
+            | self.manager.partner_id,
+        )
+        self.assertFalse(rows.filtered(lambda r: r.channel == "sms"))
+        calls = rows.filtered(lambda r: r.channel == "call")
+        self.assertEqual(len(calls), 4)
+        self.assertIn(self.business, calls.partner_ids)
+        self.assertFalse(self._sms(ticket))
+        # and back to 003, in one step again
+        self._switch(self.manager, "1", "003")
+        self.assertTrue(all(ladder.mapped("active")))
+        self.assertFalse(any(zero.mapped("active")))
+
+    def test_switch_is_an_incident_managers(self):
+        with self.assertRaises(AccessError):
+            self._switch(self.engineer, "1", "000")
+        with self.assertRaises(AccessError):
+            self.Rule.with_user(self.engineer)._itss_use_rule_set(
+                self.env.company, "1", "000"
+            )
+        self.assertTrue(all(self._p1_rules("003").mapped("active")))
+        self.assertFalse(any(self._p1_rules("000").mapped("active")))
+
+    def test_switch_to_an_empty_timetable_is_refused(self):
+        before = self.Rule.search([("priority", "=", "2")])
+        with self.assertRaisesRegex(UserError, "no rule for P2"):
+            self._switch(self.manager, "2", "000")
+        self.assertEqual(self.Rule.search([("priority", "=", "2")]), before)

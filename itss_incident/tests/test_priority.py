@@ -144,7 +144,11 @@ class TestPriority(ItssCase):
         self.assertEqual(
             len(rules.filtered("active")), 29, "the ITSS escalation timetable (003)"
         )
-
+        self.assertEqual(
+            set(rules.filtered(lambda r: not r.active).mapped("rule_set")),
+            {"000"},
+            "000's P1 timetable, archived beside it",
+        )
         policies = (
             self.env["itss.sla.policy"]
             .with_context(active_test=False)

@@ -7,3 +7,4 @@ from . import itss_ticket_resolve
 from . import itss_ticket_cancel
 from . import itss_ticket_reconfirm
 from . import itss_service_report
+from . import itss_escalation_rule_switch
