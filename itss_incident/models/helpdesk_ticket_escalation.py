@@ -390,10 +390,10 @@ class HelpdeskTicket(models.Model):
 
     def _itss_notify(self, kind, rule, sequence, channel, recipient, reason, body=None):
         """Notify ``recipient`` (users or partners) once per due point and channel:
-        email (mail.mail), SMS (sms.sms) or a phone call activity. ``body`` (HTML)
-        replaces the standard notification text."""
+        email (mail.mail), SMS (sms.sms) or a phone call activity for whoever makes
+        the call (helpdesk_ticket_escalation_call.py). ``body`` (HTML) replaces the
+        standard notification text."""
         self.ensure_one()
-        users = recipient if recipient._name == "res.users" else self.env["res.users"]
         partners = self._itss_partners(recipient)
         if not partners:
             return False
@@ -421,19 +421,7 @@ class HelpdeskTicket(models.Model):
             )
             self.sudo()._message_sms(text, partner_ids=partners.ids, put_in_queue=True)
         elif channel == "call":
-            callers = (
-                users or self.team_id.itss_incident_manager_id or self.team_id.user_id
-            )
-            for user in callers:
-                self.sudo().activity_schedule(
-                    "mail.mail_activity_data_call",
-                    user_id=user.id,
-                    summary=self.env._(
-                        "Call %(who)s: %(reason)s",
-                        who=", ".join(partners.mapped("name")),
-                        reason=reason,
-                    ),
-                )
+            self._itss_schedule_call(log, partners, reason)
         return log
 
     def _itss_partners(self, recipient):

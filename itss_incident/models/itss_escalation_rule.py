@@ -84,7 +84,8 @@ class ItssEscalationRule(models.Model):
     notify_call = fields.Boolean(
         string="Phone Call",
         tracking=True,
-        help="Schedules a phone call activity for the person.",
+        help="Schedules a phone call activity for whoever makes the call: the ticket's "
+        "owner while on duty, else the team's incident manager, else the team leader.",
     )
 
     _sql_constraints = [

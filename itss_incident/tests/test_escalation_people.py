@@ -1,6 +1,7 @@
-"""Who hears of an escalation: the incident manager is told of every SLA breach and
-every escalation rule's notice (004); the escalation timetable of a priority is 003's
-or 000's, switched in one step."""
+"""Who hears of an escalation and who makes its calls: the incident manager is told of
+every SLA breach and every escalation rule's notice (004); the escalation timetable of
+a priority is 003's or 000's, switched in one step; a phone escalation is an activity
+for the caller, whose outcome the notification log keeps."""
 
 from datetime import timedelta
 
@@ -12,11 +13,15 @@ from odoo.tests import Form
 from .test_escalation import EscalationCase
 from .test_sla import local
 
+CALL_TYPE = "itss_incident.mail_act_itss_escalation_call"
+
 
 class PeopleCase(EscalationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.pm.partner_id.phone = "+86 10 6000 0001"
+        cls.manager.partner_id.mobile = "+86 138 0000 0009"
         cls.business = cls.env["res.partner"].create(
             {
                 "name": "Business Department",
@@ -25,6 +30,7 @@ class PeopleCase(EscalationCase):
             }
         )
         cls.team_l1.itss_business_contact_id = cls.business
+        cls.call_type = cls.env.ref(CALL_TYPE)
         cls.Rule = cls.env["itss.escalation.rule"]
 
     def _mails(self, ticket):
@@ -32,8 +38,23 @@ class PeopleCase(EscalationCase):
             [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]
         )
 
+    def _calls(self, ticket):
+        return ticket.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.call_type
+        )
+
     def _p1(self, start, **vals):
         return self._log_ticket(start, itss_impact="1", itss_urgency="1", **vals)
+
+    def _on_duty(self, user, start):
+        return self.env["itss.duty.shift"].create(
+            {
+                "user_id": user.id,
+                "team_id": self.team_l1.id,
+                "date_start": start - timedelta(hours=1),
+                "date_end": start + timedelta(hours=11),
+            }
+        )
 
 
 class TestIncidentManagerHears(PeopleCase):
@@ -211,9 +232,9 @@ class TestRuleSets(PeopleCase):
             | self.manager.partner_id,
         )
         self.assertFalse(rows.filtered(lambda r: r.channel == "sms"))
-        calls = rows.filtered(lambda r: r.channel == "call")
+        calls = self._calls(ticket)
         self.assertEqual(len(calls), 4)
-        self.assertIn(self.business, calls.partner_ids)
+        self.assertIn("Business Department", " ".join(calls.mapped("summary")))
         self.assertFalse(self._sms(ticket))
         # and back to 003, in one step again
         self._switch(self.manager, "1", "003")
@@ -235,3 +256,122 @@ class TestRuleSets(PeopleCase):
         with self.assertRaisesRegex(UserError, "no rule for P2"):
             self._switch(self.manager, "2", "000")
         self.assertEqual(self.Rule.search([("priority", "=", "2")]), before)
+
+
+class TestEscalationCalls(PeopleCase):
+    def test_owner_on_duty_makes_the_calls(self):
+        start = local("2026-11-20 09:00")
+        self._on_duty(self.agent, start)
+        ticket = self._p1(start, itss_owner_id=self.agent.id)
+        self._cron(start + timedelta(minutes=1))
+        calls = self._calls(ticket)
+        self.assertEqual(len(calls), 4, "PM, director, leader, incident manager")
+        self.assertEqual(calls.user_id, self.agent)
+        pm_call = calls.filtered(lambda a: a.summary.startswith("Call Project Manager"))
+        self.assertEqual(
+            pm_call.summary,
+            "Call Project Manager: Escalation (P1, Within minutes of logging (10 min): "
+            "Project manager)",
+        )
+        self.assertIn("phone +86 10 6000 0001", pm_call.note)
+        self.assertIn("mobile +86 138 0000 0001", pm_call.note)
+        self.assertIn("Why: Escalation", pm_call.note)
+        rows = self._logs(ticket, kind="rule", channel="call")
+        self.assertEqual(rows.activity_id, calls)
+        self.assertFalse(any(rows.mapped("outcome")))
+        # run twice: no second call
+        self._cron(start + timedelta(minutes=1))
+        self._cron(start + timedelta(minutes=2))
+        self.assertEqual(self._calls(ticket), calls)
+
+    def test_owner_off_duty_the_incident_manager_calls(self):
+        start = local("2026-11-20 09:00")
+        ticket = self._p1(start, itss_owner_id=self.agent.id)  # no shift: off duty
+        self._cron(start + timedelta(minutes=1))
+        calls = self._calls(ticket)
+        by_caller = {
+            user.login: sorted(
+                calls.filtered(lambda a, u=user: a.user_id == u).mapped(
+                    lambda a: a.summary.split(":")[0]
+                )
+            )
+            for user in calls.user_id
+        }
+        self.assertEqual(
+            by_caller,
+            {
+                "itss_manager": [
+                    "Call Director",
+                    "Call Leader",
+                    "Call Project Manager",
+                ],
+                # nobody calls themselves: the team leader calls the incident manager
+                "itss_team_leader": ["Call Incident Manager"],
+            },
+        )
+        manager_call = calls.filtered(lambda a: a.user_id == self.team_leader)
+        self.assertIn("mobile +86 138 0000 0009", manager_call.note)
+        # a team without incident manager: the team leader calls
+        self.team_l1.itss_incident_manager_id = False
+        other = self._p1(start, itss_owner_id=self.agent.id)
+        self._cron(start + timedelta(minutes=2))
+        self.assertEqual(self._calls(other).user_id, self.team_leader)
+
+    def test_call_outcome_recorded_through_the_dialog(self):
+        start = local("2026-11-20 09:00")
+        self._on_duty(self.agent, start)
+        ticket = self._p1(start, itss_owner_id=self.agent.id)
+        self._cron(start + timedelta(minutes=1))
+        as_agent = ticket.with_user(self.agent)
+        first = as_agent.itss_call_activity_id
+        self.assertEqual(first.activity_type_id, self.call_type)
+        self.assertFalse(ticket.with_user(self.engineer).itss_call_activity_id)
+        with freeze_time(start + timedelta(minutes=5)):
+            action = as_agent.action_itss_call_done_dialog()
+            self.assertEqual(action["target"], "new")
+            form = Form(
+                self.env[action["res_model"]]
+                .with_user(self.agent)
+                .with_context(**action["context"])
+            )
+            self.assertEqual(form.activity_id, first)
+            form.outcome = "not_reached"
+            form.note = "Voicemail full"
+            form.save().action_record()
+        row = self._logs(ticket, kind="rule", channel="call").filtered(
+            lambda r: r.activity_id == first
+        )
+        self.assertEqual(row.outcome, "not_reached")
+        self.assertEqual(row.caller_id, self.agent)
+        self.assertFalse(first.active, "kept done, still linked")
+        self.assertIn("Not reached", ticket.message_ids[0].body)
+        self.assertIn("Voicemail full", ticket.message_ids[0].body)
+        as_agent.invalidate_recordset()
+        self.assertNotEqual(as_agent.itss_call_activity_id, first)
+        # the caller's step: another engineer may not record it, an incident manager
+        # may
+        second = as_agent.itss_call_activity_id
+        with self.assertRaises(AccessError):
+            second.with_user(self.engineer)._itss_call_done("reached")
+        second.with_user(self.manager)._itss_call_done("message")
+        self.assertEqual(
+            self.Log.search([("activity_id", "=", second.id)]).outcome, "message"
+        )
+        as_agent.invalidate_recordset()
+        with self.assertRaisesRegex(UserError, "Choose the outcome"):
+            as_agent.itss_call_activity_id._itss_call_done("not_recorded")
+
+    def test_marked_done_without_the_dialog_is_not_recorded(self):
+        start = local("2026-11-20 09:00")
+        self._on_duty(self.agent, start)
+        ticket = self._p1(start, itss_owner_id=self.agent.id)
+        self._cron(start + timedelta(minutes=1))
+        calls = self._calls(ticket).with_user(self.agent)
+        calls[0].action_feedback(feedback="called")
+        calls[1:].action_done()
+        rows = self._logs(ticket, kind="rule", channel="call")
+        self.assertEqual(set(rows.mapped("outcome")), {"not_recorded"})
+        ticket.invalidate_recordset()
+        self.assertFalse(ticket.with_user(self.agent).itss_call_activity_id)
+        with self.assertRaisesRegex(UserError, "not an open escalation call"):
+            calls[0]._itss_call_done("reached")
