@@ -39,6 +39,8 @@
         "wizards/itss_ticket_reconfirm_views.xml",
         "wizards/itss_ticket_return_views.xml",
         "wizards/itss_service_report_views.xml",
+        "wizards/itss_escalation_rule_switch_views.xml",
+        "wizards/itss_escalation_call_done_views.xml",
         "reports/itss_incident_report_views.xml",
         "reports/itss_service_report_reports.xml",
         "reports/itss_service_report_templates.xml",

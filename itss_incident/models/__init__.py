@@ -10,6 +10,7 @@ from . import itss_escalation_log
 from . import itss_problem
 from . import itss_alert_source
 from . import itss_service_report_subscription
+from . import mail_activity
 from . import mail_thread
 from . import res_company
 from . import res_config_settings
@@ -27,6 +28,7 @@ from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_escalation
 from . import helpdesk_ticket_tier
 from . import helpdesk_ticket_reconfirm
+from . import helpdesk_ticket_escalation_call
 from . import helpdesk_ticket_notice
 from . import helpdesk_ticket_desk_steps
 from . import helpdesk_ticket_alert

@@ -27,6 +27,7 @@ from ..tools.demo_samples import (
 )
 from .helpdesk_ticket import _ITSS_HISTORY
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
+from .itss_escalation_log import CALL_ACTIVITY_TYPE
 
 
 class HelpdeskTicket(models.Model):
@@ -531,14 +532,10 @@ class HelpdeskTicket(models.Model):
                         sequence,
                     )
                 )
+        call_type = self.env.ref(CALL_ACTIVITY_TYPE)
         for model in ("mail.mail", "sms.sms", "mail.activity"):
             records = self.env[model].search([("id", ">", last[model])])
             if model == "mail.activity":
-                records = records.filtered(
-                    lambda a: (
-                        a.activity_type_id
-                        == self.env.ref("mail.mail_activity_data_call")
-                    )
-                )
+                records = records.filtered(lambda a: a.activity_type_id == call_type)
             records.unlink()
         self.env["itss.escalation.log"].invalidate_model(["date"])

@@ -187,8 +187,19 @@ class HelpdeskTicket(models.Model):
                 if kind == "progress"
                 else self.env._("Escalation (%(rule)s)", rule=rule.name)
             )
-            for channel in rule._itss_channels():
-                self._itss_notify(kind, rule, sequence, channel, recipient, reason)
+            channels = rule._itss_channels()
+            # 004: every escalation notice also tells the incident manager, by mail
+            # (on the rule's mail row, or on a mail row of their own)
+            manager = team.itss_incident_manager_id if kind == "rule" else None
+            if manager and "email" not in channels:
+                channels.append("email")
+            for channel in channels:
+                people = recipient
+                if manager and channel == "email":
+                    people = manager.partner_id
+                    if rule.notify_email:
+                        people |= self._itss_partners(recipient)
+                self._itss_notify(kind, rule, sequence, channel, people, reason)
         elif kind == "sla_warning":
             target = (
                 self.env._("response")
@@ -224,9 +235,9 @@ class HelpdeskTicket(models.Model):
                     else "itss_resolve_breached": True
                 }
             )
-            self._itss_notify(
-                kind, None, sequence, "email", self.user_id | team.user_id, reason
-            )
+            # the assignee, the team leader and the incident manager (004)
+            people = self.user_id | team.user_id | team.itss_incident_manager_id
+            self._itss_notify(kind, None, sequence, "email", people, reason)
             if not response:
                 self._itss_auto_escalate(2, self.env._("resolution deadline passed"))
         elif kind == "watchdog":
@@ -319,11 +330,11 @@ class HelpdeskTicket(models.Model):
 
     def _itss_notify(self, kind, rule, sequence, channel, recipient, reason, body=None):
         """Notify ``recipient`` (users or partners) once per due point and channel:
-        email (mail.mail), SMS (sms.sms) or a phone call activity. ``body`` (HTML)
-        replaces the standard notification text."""
+        email (mail.mail), SMS (sms.sms) or a phone call activity for whoever makes
+        the call (helpdesk_ticket_escalation_call.py). ``body`` (HTML) replaces the
+        standard notification text."""
         self.ensure_one()
-        users = recipient if recipient._name == "res.users" else self.env["res.users"]
-        partners = users.partner_id if users else recipient
+        partners = self._itss_partners(recipient)
         if not partners:
             return False
         log = self._itss_log(kind, rule, sequence, channel, reason, partners)
@@ -350,20 +361,12 @@ class HelpdeskTicket(models.Model):
             )
             self.sudo()._message_sms(text, partner_ids=partners.ids, put_in_queue=True)
         elif channel == "call":
-            callers = (
-                users or self.team_id.itss_incident_manager_id or self.team_id.user_id
-            )
-            for user in callers:
-                self.sudo().activity_schedule(
-                    "mail.mail_activity_data_call",
-                    user_id=user.id,
-                    summary=self.env._(
-                        "Call %(who)s: %(reason)s",
-                        who=", ".join(partners.mapped("name")),
-                        reason=reason,
-                    ),
-                )
+            self._itss_schedule_call(log, partners, reason)
         return log
+
+    def _itss_partners(self, recipient):
+        """The partners of ``recipient`` (users or partners)."""
+        return recipient.partner_id if recipient._name == "res.users" else recipient
 
     @api.model
     def _cron_itss_escalate(self, batch_size=100):

@@ -16,6 +16,17 @@ KIND_SELECTION = [
     ("reconfirm", "Urgent re-confirmation"),
 ]
 
+# the activity of a phone escalation: a call the caller makes
+CALL_ACTIVITY_TYPE = "itss_incident.mail_act_itss_escalation_call"
+# what became of a phone call the escalation asked for (the caller chooses the first
+# three; "not recorded" when the activity was marked done without the dialog)
+CALL_OUTCOME_SELECTION = [
+    ("reached", "Reached"),
+    ("not_reached", "Not reached"),
+    ("message", "Left a message"),
+    ("not_recorded", "Not recorded"),
+]
+
 
 class ItssEscalationLog(models.Model):
     """Every notification sent for a ticket: one row per due point and channel.
@@ -48,6 +59,21 @@ class ItssEscalationLog(models.Model):
     partner_ids = fields.Many2many("res.partner", string="Recipients")
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     note = fields.Char()
+    activity_id = fields.Many2one(
+        "mail.activity",
+        string="Call Activity",
+        readonly=True,
+        ondelete="set null",
+        index="btree_not_null",
+        help="The phone call activity of the caller (phone calls only).",
+    )
+    caller_id = fields.Many2one(related="activity_id.user_id", string="Caller")
+    outcome = fields.Selection(
+        CALL_OUTCOME_SELECTION,
+        string="Call Outcome",
+        readonly=True,
+        help="Phone calls: what the caller recorded when marking the call done.",
+    )
 
     def init(self):
         self.env.cr.execute(

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .itss_priority_matrix import PRIORITY_SELECTION
 
@@ -20,6 +20,12 @@ ROLE_FIELDS = {
     "business": "itss_business_contact_id",
     "incident_manager": "itss_incident_manager_id",
 }
+# the timetables the seeds give: 003 (GSB/T 316.08, SMS and phone, shipped active) and
+# 000 (the ITSS procedure, phone and email, shipped archived beside it)
+RULE_SET_SELECTION = [
+    ("003", "003: SMS and phone (GSB/T 316.08)"),
+    ("000", "000: phone and email (ITSS procedure)"),
+]
 
 
 class ItssEscalationRule(models.Model):
@@ -61,13 +67,25 @@ class ItssEscalationRule(models.Model):
         help="Created and resolved: the notice is due within these minutes. Periodic: "
         "the period. Overdue: how long after the resolution deadline.",
     )
+    rule_set = fields.Selection(
+        RULE_SET_SELECTION,
+        string="Timetable",
+        required=True,
+        default="003",
+        index=True,
+        tracking=True,
+        help="The escalation timetable the rule belongs to. A priority follows one "
+        "timetable at a time: Switch Timetable activates one's rules of the priority "
+        "and archives the other's.",
+    )
     role = fields.Selection(ROLE_SELECTION, required=True, tracking=True)
     notify_email = fields.Boolean(string="Email", tracking=True)
     notify_sms = fields.Boolean(string="SMS", tracking=True)
     notify_call = fields.Boolean(
         string="Phone Call",
         tracking=True,
-        help="Schedules a phone call activity for the person.",
+        help="Schedules a phone call activity for whoever makes the call: the ticket's "
+        "owner while on duty, else the team's incident manager, else the team leader.",
     )
 
     _sql_constraints = [
@@ -101,6 +119,30 @@ class ItssEscalationRule(models.Model):
                         rule=rule.name,
                     )
                 )
+
+    @api.model
+    def _itss_use_rule_set(self, company, priority, rule_set):
+        """Let ``priority`` of ``company`` follow the timetable ``rule_set``: its rules
+        of that priority become active, the other timetables' rules of that priority
+        archived (tracked; the open tickets are re-targeted by the scheduled action)."""
+        self.check_access("write")
+        rules = self.with_context(active_test=False).search(
+            [("company_id", "=", company.id), ("priority", "=", priority)]
+        )
+        chosen = rules.filtered(lambda r: r.rule_set == rule_set)
+        if not chosen:
+            sets = dict(self._fields["rule_set"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "The timetable %(set)s has no rule for P%(priority)s: add its "
+                    "rules first (they may stay archived), then switch.",
+                    set=sets.get(rule_set, rule_set),
+                    priority=priority,
+                )
+            )
+        (rules - chosen).filtered("active").write({"active": False})
+        chosen.filtered(lambda r: not r.active).write({"active": True})
+        return chosen
 
     def _itss_channels(self):
         self.ensure_one()

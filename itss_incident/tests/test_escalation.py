@@ -82,35 +82,45 @@ class TestEscalationMatrix(EscalationCase):
         self.assertEqual(ticket.itss_next_action_date, start)
         self._cron(start + timedelta(minutes=1))
         rules = self._logs(ticket, kind="rule")
-        # PM, director and leader by SMS and phone
-        self.assertEqual(len(rules), 6)
-        self.assertEqual(set(rules.mapped("channel")), {"sms", "call"})
+        # PM, director, leader and incident manager by SMS and phone; each rule's
+        # notice mails the incident manager too
+        self.assertEqual(len(rules), 12)
+        self.assertEqual(set(rules.mapped("channel")), {"sms", "call", "email"})
         self.assertEqual(
             set(rules.partner_ids.ids),
             {
                 self.pm.partner_id.id,
                 self.director.partner_id.id,
                 self.leader.partner_id.id,
+                self.manager.partner_id.id,
             },
         )
+        self.assertEqual(
+            rules.filtered(lambda r: r.channel == "email").partner_ids,
+            self.manager.partner_id,
+        )
         sms = self._sms(ticket)
-        self.assertEqual(len(sms), 3)
+        self.assertEqual(len(sms), 4)
         self.assertEqual(
             set(sms.mapped("number")),
-            {"+86 138 0000 0001", "+86 138 0000 0002", "+86 138 0000 0003"},
+            {"+86 138 0000 0001", "+86 138 0000 0002", "+86 138 0000 0003", False},
+            "the incident manager has no mobile",
         )
         calls = ticket.activity_ids.filtered(
-            lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("itss_incident.mail_act_itss_escalation_call")
+            )
         )
-        self.assertEqual(
-            set(calls.mapped("user_id").ids),
-            {self.pm.id, self.director.id, self.leader.id},
-        )
+        # the owner (the desk team's leader) is off duty: the incident manager makes
+        # the calls, the team leader calls the incident manager
+        self.assertEqual(len(calls), 4)
+        self.assertEqual(calls.user_id, self.manager | self.team_leader)
         # run twice, and again later: nothing new
         self._cron(start + timedelta(minutes=1))
         self._cron(start + timedelta(minutes=5))
-        self.assertEqual(len(self._logs(ticket, kind="rule")), 6)
-        self.assertEqual(len(self._sms(ticket)), 3)
+        self.assertEqual(len(self._logs(ticket, kind="rule")), 12)
+        self.assertEqual(len(self._sms(ticket)), 4)
 
     def test_p1_periodic_every_30_minutes(self):
         start = local("2026-11-20 09:00")
@@ -122,14 +132,21 @@ class TestEscalationMatrix(EscalationCase):
             "next: the 50% response warning",
         )
         self._cron(start + timedelta(minutes=30))
-        periodic = self._logs(ticket, kind="rule", sequence=1)
-        self.assertEqual(len(periodic), 3, "PM, D, L by SMS after 30 minutes")
+        periodic = self._logs(ticket, kind="rule", sequence=1, channel="sms")
+        self.assertEqual(len(periodic), 4, "PM, D, L, IM by SMS after 30 minutes")
+        self.assertEqual(
+            self._logs(ticket, kind="rule", sequence=1, channel="email").partner_ids,
+            self.manager.partner_id,
+            "and the incident manager hears of each by mail",
+        )
         self._cron(start + timedelta(minutes=45))
         self.assertFalse(self._logs(ticket, kind="rule", sequence=2))
         # a cron that was down for two periods sends the latest period only
         self._cron(start + timedelta(minutes=95))
         self.assertFalse(self._logs(ticket, kind="rule", sequence=2))
-        self.assertEqual(len(self._logs(ticket, kind="rule", sequence=3)), 3)
+        self.assertEqual(
+            len(self._logs(ticket, kind="rule", sequence=3, channel="sms")), 4
+        )
 
     def test_progress_fires_periodic_rules_once_more(self):
         start = local("2026-11-20 09:00")
@@ -141,27 +158,31 @@ class TestEscalationMatrix(EscalationCase):
         self.assertLessEqual(ticket.itss_next_action_date, start + timedelta(minutes=3))
         self._cron(start + timedelta(minutes=4))
         progress = self._logs(ticket, kind="progress")
-        self.assertEqual(len(progress), 3)
+        self.assertEqual(len(progress), 4)
         self.assertEqual(set(progress.mapped("sequence")), {ticket.itss_progress_count})
         self._cron(start + timedelta(minutes=5))
-        self.assertEqual(len(self._logs(ticket, kind="progress")), 3)
+        self.assertEqual(len(self._logs(ticket, kind="progress")), 4)
 
     def test_p2_created_and_resolved(self):
         start = local("2026-11-20 09:00")
         ticket = self._log_ticket(start, itss_impact="2", itss_urgency="2")
         self._cron(start + timedelta(minutes=1))
         created = self._logs(ticket, kind="rule")
-        self.assertEqual(sorted(created.mapped("channel")), ["call", "sms", "sms"])
+        # PM by SMS and phone, D by SMS, IM by SMS and phone; the IM mailed of each
+        self.assertEqual(
+            sorted(created.mapped("channel")),
+            ["call", "call", "email", "email", "email", "sms", "sms", "sms"],
+        )
         with freeze_time(start + timedelta(minutes=40)):
             ticket.with_user(self.engineer).action_itss_accept()
             ticket.with_user(self.engineer).write(self._requirements("resolved"))
             ticket.with_user(self.engineer).action_itss_resolve()
             ticket.flush_recordset()
         self._cron(start + timedelta(minutes=41))
-        resolved = self._logs(ticket, kind="rule").filtered(
+        resolved = self._logs(ticket, kind="rule", channel="sms").filtered(
             lambda log: log.rule_id.trigger == "resolved"
         )
-        self.assertEqual(len(resolved), 2, "PM and D by SMS")
+        self.assertEqual(len(resolved), 3, "PM, D and IM by SMS")
         self._cron(start + timedelta(minutes=120))
         self.assertFalse(
             self._logs(ticket, kind="rule").filtered(
@@ -181,7 +202,8 @@ class TestEscalationMatrix(EscalationCase):
         self._cron(deadline + timedelta(minutes=59))
         self.assertFalse(self._logs(ticket, kind="rule", channel="call"))
         self._cron(deadline + timedelta(minutes=61))
-        self.assertEqual(len(self._logs(ticket, kind="rule", channel="call")), 1)
+        calls = self._logs(ticket, kind="rule", channel="call")
+        self.assertEqual(len(calls), 2, "the project manager and the incident manager")
 
 
 class TestSlaNotifications(EscalationCase):
@@ -201,16 +223,16 @@ class TestSlaNotifications(EscalationCase):
         self._cron(start + timedelta(minutes=61))
         self.assertTrue(ticket.itss_response_breached)
         breach = self._logs(ticket, kind="sla_breach", sequence=1)
-        self.assertEqual(
-            breach.partner_ids, self.engineer.partner_id | self.team_leader.partner_id
+        told = (
+            self.engineer.partner_id
+            | self.team_leader.partner_id
+            | self.manager.partner_id
         )
+        self.assertEqual(breach.partner_ids, told)
         mails = self.env["mail.mail"].search([], order="id desc", limit=3)
         self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 3)
         self.assertIn(ticket.number, mails[0].subject)
-        self.assertEqual(
-            mails[0].recipient_ids,
-            self.engineer.partner_id | self.team_leader.partner_id,
-        )
+        self.assertEqual(mails[0].recipient_ids, told)
         # each once
         self._cron(start + timedelta(minutes=62))
         self.assertEqual(len(self._logs(ticket, kind="sla_warning")), 2)
@@ -298,8 +320,8 @@ class TestCronRobustness(EscalationCase):
             patch("odoo.addons.itss_incident.tools.cron_batch._logger"),
         ):
             self._cron(start + timedelta(minutes=1))
-        self.assertEqual(len(self._logs(tickets[0], kind="rule")), 6)
-        self.assertEqual(len(self._logs(tickets[2], kind="rule")), 6)
+        self.assertEqual(len(self._logs(tickets[0], kind="rule")), 12)
+        self.assertEqual(len(self._logs(tickets[2], kind="rule")), 12)
         self.assertFalse(
             self._logs(broken, kind="rule"), "rolled back: nothing half sent"
         )
@@ -309,8 +331,8 @@ class TestCronRobustness(EscalationCase):
         self._cron(start + timedelta(minutes=5))
         self.assertFalse(self._logs(broken, kind="rule"), "skipped until the retry")
         self._cron(start + timedelta(minutes=16))
-        self.assertEqual(len(self._logs(broken, kind="rule")), 6, "nothing lost")
-        self.assertEqual(len(self._logs(tickets[0], kind="rule")), 6, "nothing twice")
+        self.assertEqual(len(self._logs(broken, kind="rule")), 12, "nothing lost")
+        self.assertEqual(len(self._logs(tickets[0], kind="rule")), 12, "nothing twice")
 
     def test_batches_report_progress(self):
         start = local("2026-11-20 09:00")

@@ -136,10 +136,19 @@ class TestPriority(ItssCase):
         self.assertEqual(
             got, {(i, u): p for i, row in MATRIX.items() for u, p in row.items()}
         )
-        rules = self.env["itss.escalation.rule"].search(
-            [("company_id", "=", company.id)]
+        rules = (
+            self.env["itss.escalation.rule"]
+            .with_context(active_test=False)
+            .search([("company_id", "=", company.id)])
         )
-        self.assertEqual(len(rules), 19, "the ITSS escalation timetable")
+        self.assertEqual(
+            len(rules.filtered("active")), 29, "the ITSS escalation timetable (003)"
+        )
+        self.assertEqual(
+            set(rules.filtered(lambda r: not r.active).mapped("rule_set")),
+            {"000"},
+            "000's P1 timetable, archived beside it",
+        )
         policies = (
             self.env["itss.sla.policy"]
             .with_context(active_test=False)

@@ -8,3 +8,5 @@ from . import itss_ticket_cancel
 from . import itss_ticket_reconfirm
 from . import itss_service_report
 from . import itss_ticket_return
+from . import itss_escalation_rule_switch
+from . import itss_escalation_call_done
