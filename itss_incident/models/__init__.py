@@ -36,4 +36,5 @@ from . import helpdesk_ticket_problem
 from . import helpdesk_ticket_queue
 from . import helpdesk_ticket_handoff
 from . import helpdesk_ticket_demo
+from . import helpdesk_ticket_demo_xml
 from . import helpdesk_ticket_duplicate_wizard
