@@ -20,6 +20,7 @@ from . import helpdesk_ticket_category
 from . import helpdesk_ticket
 from . import helpdesk_ticket_lifecycle
 from . import helpdesk_ticket_resolution
+from . import helpdesk_ticket_occurrence
 from . import helpdesk_ticket_actions
 from . import helpdesk_ticket_owner
 from . import helpdesk_ticket_closure

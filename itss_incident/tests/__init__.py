@@ -21,3 +21,4 @@ from . import test_report_tools
 from . import test_records
 from . import test_zh_cn
 from . import test_translations
+from . import test_resolution_record
