@@ -81,6 +81,7 @@ ITSS_FACT_FIELDS = {
     "itss_reconfirm_user_id",
     "itss_can_handle_alone",
     "itss_retarget",
+    "itss_resolver_role",
 }
 
 

@@ -378,15 +378,16 @@ class HelpdeskTicket(models.Model):
             )
 
     def _itss_on_state_change(self, before, facts, now):
-        """Resolved: the auto-close countdown and the desk's daily reminder start; they
-        stop when the ticket leaves Resolved. Closed: the follow-up visit, and the open
+        """Resolved: the auto-close countdown and the desk's daily reminder start
+        (not for a duplicate resolved with its master: it closes with it); they stop
+        when the ticket leaves Resolved. Closed: the follow-up visit, and the open
         duplicates close with their master."""
         for ticket in self:
             old_state, state = before[ticket.id].state, ticket.itss_state
             if not old_state or state == old_state:
                 continue
             ticket_facts = facts.setdefault(ticket.id, {})
-            if state == "resolved":
+            if state == "resolved" and not ticket._itss_follows_master():
                 ticket_facts["itss_auto_close_date"] = now + timedelta(
                     days=ticket.company_id.itss_auto_close_days
                 )
@@ -420,7 +421,7 @@ class HelpdeskTicket(models.Model):
             confirms = ticket.activity_ids.filtered(
                 lambda a: a.activity_type_id == confirm_type
             )
-            if ticket.itss_state == "resolved":
+            if ticket.itss_state == "resolved" and not ticket._itss_follows_master():
                 user = ticket._itss_desk_user()
                 # the desk hears of the resolution at once: the to-do is due today
                 due = confirm_due or (
