@@ -43,6 +43,7 @@ class HelpdeskTicket(models.Model):
                 email_from=message.email_from,
                 message_type=message.message_type,
                 subtype_xmlid="mail.mt_comment",
+                attachment_ids=self._itss_copy_attachments(message, target),
             )
             notice = self.env._(
                 "Ticket %(old)s is closed and cannot be reopened. Your message was "
@@ -54,6 +55,7 @@ class HelpdeskTicket(models.Model):
             target = last._itss_copy_as_new(
                 message.body, last.team_id._get_applicable_stages()[:1]
             )
+            self._itss_copy_attachments(message, target)
             notice = self.env._(
                 "Ticket %(old)s is closed and cannot be reopened. Your message opened "
                 "ticket %(new)s.",
@@ -84,3 +86,12 @@ class HelpdeskTicket(models.Model):
                 return last, newest
             last = newest
         return last, self.browse()
+
+    def _itss_copy_attachments(self, message, ticket):
+        """Copies of the files of ``message`` (a screenshot, a log) on ``ticket``,
+        where the work goes on; returns their ids."""
+        # sudo: the files came with the reply the author could post
+        return [
+            attachment.copy({"res_model": ticket._name, "res_id": ticket.id}).id
+            for attachment in message.attachment_ids.sudo()
+        ]

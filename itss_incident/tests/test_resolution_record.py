@@ -3,6 +3,7 @@
 
 import re
 from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 import pytz
 from freezegun import freeze_time
@@ -440,19 +441,6 @@ class TestDuplicatesResolvedWithMaster(ResolutionCase):
         self.assertEqual(vendor_case.itss_fault_vendor_id, self.vendor)
 
 
-REPLY = """Return-Path: <{email}>
-From: Customer <{email}>
-To: helpdesk@example.com
-In-Reply-To: {parent}
-References: {parent}
-Subject: Re: your ticket
-Message-Id: <{message_id}@example.com>
-Content-Type: text/plain
-
-{body}
-"""
-
-
 class TestRepliesToClosedTickets(ItssCase):
     """A closed ticket has one continuation at a time: replies land on it."""
 
@@ -479,18 +467,24 @@ class TestRepliesToClosedTickets(ItssCase):
         )
         self.mails = 0
 
-    def _mail_reply(self, body, ticket=None):
+    def _mail_reply(self, body, attachment=None):
         """The customer answers the closing mail: through the mail gateway."""
         self.mails += 1
-        self.env["mail.thread"].message_process(
-            "helpdesk.ticket",
-            REPLY.format(
-                email=self.customer.email,
-                parent=self.parent,
-                message_id=f"reply-{self.mails}-{self.closed.id}",
-                body=body,
-            ),
-        )
+        mail = EmailMessage()
+        mail["From"] = f"Customer <{self.customer.email}>"
+        mail["To"] = "helpdesk@example.com"
+        mail["Subject"] = "Re: your ticket"
+        mail["In-Reply-To"] = mail["References"] = self.parent
+        mail["Message-Id"] = f"<reply-{self.mails}-{self.closed.id}@example.com>"
+        mail.set_content(body)
+        if attachment:
+            mail.add_attachment(
+                b"reallocated sectors: 12",
+                maintype="text",
+                subtype="plain",
+                filename=attachment,
+            )
+        self.env["mail.thread"].message_process("helpdesk.ticket", mail.as_string())
         self.assertEqual(self.closed.itss_state, "closed", "never reopens")
 
     def _told(self, number):
@@ -524,13 +518,15 @@ class TestRepliesToClosedTickets(ItssCase):
         self.assertEqual(told.partner_ids, self.customer, "the sender alone is told")
         self.assertIn("Your message opened ticket", told.body)
         # the second reply: no second ticket, the message is on the continuation
-        self._mail_reply("Now it blinks too")
+        self._mail_reply("Now it blinks too", attachment="smart.log")
         self.assertEqual(self.closed.itss_reopened_ticket_ids, follow_up)
         self.assertEqual(self.env["helpdesk.ticket"].search_count([]), count + 1)
         landed = follow_up.message_ids.filtered(lambda m: "blinks" in (m.body or ""))
         self.assertEqual(landed.author_id, self.customer, "the customer's message")
         self.assertEqual(landed.message_type, "email")
         self.assertEqual(landed.subtype_id, self.env.ref("mail.mt_comment"))
+        self.assertEqual(landed.attachment_ids.mapped("name"), ["smart.log"])
+        self.assertEqual(landed.attachment_ids.res_id, follow_up.id)
         told = self._told(follow_up.number) - told
         self.assertEqual(told.partner_ids, self.customer)
         self.assertIn(
@@ -540,8 +536,12 @@ class TestRepliesToClosedTickets(ItssCase):
 
     def test_a_closed_continuation_opens_the_next_from_it(self):
         """Replies to A (closed) whose continuation B is closed open C from B."""
-        self._mail_reply("Broken again")
+        self._mail_reply("Broken again", attachment="smart.log")
         second = self.closed.itss_reopened_ticket_ids
+        files = self.env["ir.attachment"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", second.id)]
+        )
+        self.assertEqual(files.mapped("name"), ["smart.log"], "the files go along")
         self._close(second)
         self._mail_reply("And again, a week later")
         third = second.itss_reopened_ticket_ids
