@@ -22,3 +22,4 @@ from . import test_records
 from . import test_zh_cn
 from . import test_translations
 from . import test_resolution_record
+from . import test_reply_to_closed
