@@ -1,5 +1,7 @@
+from datetime import datetime
 from urllib.parse import quote
 
+import pytz
 import werkzeug
 
 from odoo import http
@@ -12,6 +14,8 @@ from odoo.addons.helpdesk_mgmt.controllers.myaccount import CustomerPortalHelpde
 # The customer's answers in plain language, mapped to impact and urgency.
 PEOPLE_TO_IMPACT = {"me": "4", "team": "3", "department": "2", "company": "1"}
 WORK_TO_URGENCY = {"fine": "4", "slowed": "3", "blocked": "2", "stopped": "1"}
+# an <input type="datetime-local"> value, to the minute
+PORTAL_MOMENT = "%Y-%m-%dT%H:%M"
 
 
 class ItssHelpdeskTicketController(HelpdeskTicketController):
@@ -43,7 +47,33 @@ class ItssHelpdeskTicketController(HelpdeskTicketController):
     def _get_create_new_ticket_values(self, **kw):
         values = super()._get_create_new_ticket_values(**kw)
         values["itss_ask_impact"] = True
+        # "When did it start?" offers no moment after now (the customer's time zone)
+        values["itss_occurred_max"] = (
+            datetime.now(pytz.utc).astimezone(self._itss_tz()).strftime(PORTAL_MOMENT)
+        )
         return values
+
+    def _itss_tz(self):
+        """The customer's time zone: theirs, else their company's."""
+        user = request.env.user
+        return pytz.timezone(user.tz or user.company_id.partner_id.tz or "UTC")
+
+    def _itss_parse_occurred(self, value):
+        """The answer to "When did it start?" (the customer's local time) in UTC, or
+        None when left empty."""
+        if not value:
+            return None
+        try:
+            moment = datetime.strptime(value[:16], PORTAL_MOMENT)
+        except ValueError as error:
+            raise UserError(
+                request.env._(
+                    "When did it start: %(value)s is not a date and time.",
+                    value=value,
+                )
+            ) from error
+        local = self._itss_tz().localize(moment)
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     def _prepare_submit_ticket_vals(self, **kw):
         vals = super()._prepare_submit_ticket_vals(**kw)
@@ -56,6 +86,10 @@ class ItssHelpdeskTicketController(HelpdeskTicketController):
             if partner.itss_vip and urgency in ("3", "4"):
                 urgency = "2"
             vals["itss_urgency"] = urgency
+        occurred = self._itss_parse_occurred(kw.get("itss_occurred"))
+        if occurred:
+            # after the logging, the ticket refuses it with a clear message
+            vals["itss_occurred_date"] = occurred
         return vals
 
 

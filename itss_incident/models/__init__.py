@@ -21,9 +21,11 @@ from . import helpdesk_ticket_category
 from . import helpdesk_ticket
 from . import helpdesk_ticket_lifecycle
 from . import helpdesk_ticket_resolution
+from . import helpdesk_ticket_occurrence
 from . import helpdesk_ticket_actions
 from . import helpdesk_ticket_owner
 from . import helpdesk_ticket_closure
+from . import helpdesk_ticket_reply
 from . import helpdesk_ticket_sla
 from . import helpdesk_ticket_escalation
 from . import helpdesk_ticket_tier

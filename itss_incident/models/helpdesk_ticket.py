@@ -86,6 +86,7 @@ ITSS_FACT_FIELDS = {
     "itss_return_reason",
     "itss_chase_count",
     "itss_chase_date",
+    "itss_resolver_role",
 }
 
 

@@ -118,7 +118,8 @@ class HelpdeskTicket(models.Model):
 
     def _itss_resolve(self, values):
         """Resolve the ticket with its resolution record (``values``: solution, closure
-        code, recovery and completion times, vendor at fault)."""
+        code, recovery and completion times, vendor at fault, the category and impact
+        confirmed or corrected)."""
         self.ensure_one()
         allowed = {
             "itss_solution",
@@ -126,6 +127,8 @@ class HelpdeskTicket(models.Model):
             "itss_recovery_date",
             "itss_completion_date",
             "itss_fault_vendor_id",
+            "category_id",
+            "itss_impact",
         }
         self._itss_move_to(
             "resolved", {k: v for k, v in values.items() if k in allowed}

@@ -15,12 +15,12 @@ from .helpdesk_ticket import (
     _ItssCorrection,
 )
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
-from .mail_thread import ITSS_AUTO_SUBMITTED
 
 
 class HelpdeskTicket(models.Model):
     """Closing: the service desk's close, the customer's confirmation or rejection,
-    replies to closed tickets, auto-close, reminders and the follow-up visit."""
+    auto-close, reminders and the follow-up visit (replies to closed tickets:
+    helpdesk_ticket_reply.py)."""
 
     _inherit = "helpdesk.ticket"
 
@@ -78,42 +78,6 @@ class HelpdeskTicket(models.Model):
     itss_reminder_date = fields.Datetime(
         string="Next Desk Reminder", copy=False, readonly=True, index="btree_not_null"
     )
-
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        if (
-            len(self) == 1
-            and self.itss_state in ITSS_TERMINAL_STATES
-            and message.message_type in ("comment", "email")
-            and message.subtype_id == self.env.ref("mail.mt_comment")
-            and self.env.context.get("itss_auto_submitted") is not ITSS_AUTO_SUBMITTED
-        ):
-            author_users = message.author_id.user_ids
-            if message.author_id and not (author_users and not author_users[0].share):
-                self._itss_reply_to_closed(message)
-        return message
-
-    def _itss_reply_to_closed(self, message):
-        """A customer's reply to a closed ticket never reopens it: it opens a new
-        ticket that refers to it, and the sender is told the new number."""
-        self.ensure_one()
-        new = self.sudo()._itss_copy_as_new(
-            message.body, self.team_id._get_applicable_stages()[:1]
-        )
-        notice = self.env._(
-            "Ticket %(old)s is closed and cannot be reopened. Your message opened "
-            "ticket %(new)s.",
-            old=self.number,
-            new=new.number,
-        )
-        self.sudo().message_notify(
-            partner_ids=message.author_id.ids,
-            body=notice,
-            subject=notice,
-            subtype_xmlid="mail.mt_comment",
-        )
-        self.sudo().message_post(body=notice, subtype_xmlid="mail.mt_note")
-        return new
 
     def _itss_copy_as_new(self, description, stage, user=None):
         """A new ticket continuing this closed one: the essentials, linked back."""
@@ -414,15 +378,16 @@ class HelpdeskTicket(models.Model):
             )
 
     def _itss_on_state_change(self, before, facts, now):
-        """Resolved: the auto-close countdown and the desk's daily reminder start; they
-        stop when the ticket leaves Resolved. Closed: the follow-up visit, and the open
+        """Resolved: the auto-close countdown and the desk's daily reminder start
+        (not for a duplicate resolved with its master: it closes with it); they stop
+        when the ticket leaves Resolved. Closed: the follow-up visit, and the open
         duplicates close with their master."""
         for ticket in self:
             old_state, state = before[ticket.id].state, ticket.itss_state
             if not old_state or state == old_state:
                 continue
             ticket_facts = facts.setdefault(ticket.id, {})
-            if state == "resolved":
+            if state == "resolved" and not ticket._itss_follows_master():
                 ticket_facts["itss_auto_close_date"] = now + timedelta(
                     days=ticket.company_id.itss_auto_close_days
                 )
@@ -456,7 +421,7 @@ class HelpdeskTicket(models.Model):
             confirms = ticket.activity_ids.filtered(
                 lambda a: a.activity_type_id == confirm_type
             )
-            if ticket.itss_state == "resolved":
+            if ticket.itss_state == "resolved" and not ticket._itss_follows_master():
                 user = ticket._itss_desk_user()
                 # the desk hears of the resolution at once: the to-do is due today
                 due = confirm_due or (

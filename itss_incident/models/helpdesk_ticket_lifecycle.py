@@ -65,7 +65,9 @@ class HelpdeskTicket(models.Model):
         "itss_solution",
         "itss_closure_code_id",
         "itss_recovery_date",
+        "itss_fault_vendor_id",
         "itss_ticket_type",
+        "team_id",
         "itss_satisfaction",
         "itss_close_origin",
     )
@@ -437,6 +439,12 @@ class HelpdeskTicket(models.Model):
             needs.append("itss_solution")
             if value("itss_ticket_type") == "incident":
                 needs.append("itss_recovery_date")
+                team = self.team_id
+                if "team_id" in vals:
+                    team = team.browse(vals["team_id"])
+                if team.itss_tier == "3":
+                    # resolved by the third line (a vendor): which vendor's fault
+                    needs.append("itss_fault_vendor_id")
         if state in ("resolved", "closed"):
             needs.append("itss_closure_code_id")
         if state == "closed" and value("itss_close_origin") == "desk":

@@ -3,11 +3,15 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .helpdesk_ticket import OPEN_STATES
+from .helpdesk_ticket_owner import DESK_GROUP
+
 
 class HelpdeskTicket(models.Model):
-    """The resolution record (DESIGN.md, "Resolution record"): solution, closure code,
-    business recovery and actual completion times, who resolved it, the vendor at
-    fault; each version of the solution kept in the chatter."""
+    """The resolution record (DESIGN.md, "Resolution record"; 001 100.6.1): solution,
+    closure code, business recovery and actual completion times, the resolver's role,
+    the vendor at fault; each version of the solution kept in the chatter; duplicates
+    resolved with their master."""
 
     _inherit = "helpdesk.ticket"
 
@@ -51,11 +55,13 @@ class HelpdeskTicket(models.Model):
             ("vendor", "Vendor"),
         ],
         string="Resolved By",
-        compute="_compute_itss_resolver_role",
-        store=True,
-        readonly=False,
+        readonly=True,
         copy=False,
         tracking=True,
+        help="The resolver's role (事件解决人角色), set at the resolution from the "
+        "ticket's team and the resolver's groups: service desk (a service desk agent, "
+        "or resolved straight from Logged), first or second line engineer, vendor (a "
+        "third line team).",
     )
 
     itss_fault_vendor_id = fields.Many2one(
@@ -65,17 +71,6 @@ class HelpdeskTicket(models.Model):
         tracking=True,
         help="The vendor whose product or service caused the incident, if any.",
     )
-
-    @api.depends("itss_state", "team_id")
-    def _compute_itss_resolver_role(self):
-        roles = {"1": "first_line", "2": "second_line", "3": "vendor"}
-        for ticket in self:
-            if ticket.itss_state in ("resolved", "closed") and ticket.team_id.itss_tier:
-                ticket.itss_resolver_role = ticket.itss_resolver_role or roles.get(
-                    ticket.team_id.itss_tier
-                )
-            else:
-                ticket.itss_resolver_role = ticket.itss_resolver_role
 
     @api.constrains("itss_completion_date", "itss_logged_date")
     def _check_itss_completion_date(self):
@@ -148,12 +143,111 @@ class HelpdeskTicket(models.Model):
         return res
 
     def _itss_on_state_change(self, before, facts, now):
-        """Resolved: the actual completion time is now unless the resolver gave it."""
+        """Resolved: the actual completion time is now unless the resolver gave it,
+        the resolver's role is recorded, and the open duplicates are resolved with
+        their master. A resolution taken back forgets the role."""
+        resolved = self.browse()
         for ticket in self:
-            if (
-                before[ticket.id].state != "resolved"
-                and ticket.itss_state == "resolved"
-                and not ticket.itss_completion_date
-            ):
-                facts.setdefault(ticket.id, {})["itss_completion_date"] = now
-        return super()._itss_on_state_change(before, facts, now)
+            old = before[ticket.id].state
+            if old == ticket.itss_state:
+                continue
+            ticket_facts = facts.setdefault(ticket.id, {})
+            if ticket.itss_state == "resolved":
+                resolved |= ticket
+                if not ticket.itss_completion_date:
+                    ticket_facts["itss_completion_date"] = now
+                ticket_facts["itss_resolver_role"] = ticket._itss_resolver_role(old)
+            elif old == "resolved" and ticket.itss_state in OPEN_STATES:
+                ticket_facts["itss_resolver_role"] = False
+        res = super()._itss_on_state_change(before, facts, now)
+        resolved._itss_resolve_duplicates(now)
+        return res
+
+    def _itss_resolver_role(self, old_state):
+        """The role of who resolves the ticket now (事件解决人角色, 001 100.6.1 step 6),
+        from the ticket's team and the resolver's groups:
+
+        - a third line team (tier 3): ``vendor``; a second line team: ``second_line``;
+        - a tier-1 team (service desk and first line): ``service_desk`` when the
+          resolver is a service desk agent (incident managers are too), or when the
+          ticket is resolved straight from Logged (``new``: never dispatched, resolved
+          at first contact by the desk, 帮助台); else ``first_line``;
+        - a duplicate resolved with its master: the master's role.
+
+        The resolver is the user who resolves; for the system (an alert that
+        cleared, a scheduled action) the assignee."""
+        self.ensure_one()
+        master = self.duplicate_id
+        if master.itss_resolver_role and master.itss_state in ("resolved", "closed"):
+            return master.itss_resolver_role
+        tier = self.team_id.itss_tier
+        if tier == "3":
+            return "vendor"
+        if tier == "2":
+            return "second_line"
+        user = self.env.user
+        if user.share or user._is_superuser():
+            user = self.user_id
+        if old_state == "new" or user and user.has_group(DESK_GROUP):
+            return "service_desk"
+        return "first_line"
+
+    def _itss_follows_master(self):
+        """Whether the ticket is a duplicate whose master is resolved or closed: it
+        closes with its master (no confirmation, countdown or reminder of its own)."""
+        self.ensure_one()
+        master = self.duplicate_id
+        return bool(
+            master.team_id.itss_tier and master.itss_state in ("resolved", "closed")
+        )
+
+    def _itss_resolve_duplicates(self, now):
+        """The open ITSS duplicates of resolved tickets are resolved with their master
+        (001 100.6.1 step 9): its solution and closure code, its business recovery and
+        completion times (within the duplicate's own bounds) and its vendor at fault
+        if the duplicate has none. They close with it (_itss_close_duplicates)."""
+        # sudo: the duplicates follow their master by rule, whatever team they are
+        # in (a search: the master's duplicate_ids hold only what the resolver reads)
+        open_duplicates = (
+            self.env["helpdesk.ticket"]
+            .sudo()
+            .search(
+                [
+                    ("duplicate_id", "in", self.ids),
+                    ("itss_tier", "!=", False),
+                    ("itss_state", "in", OPEN_STATES),
+                ],
+                order="id",
+            )
+        )
+        for master in self:
+            duplicates = open_duplicates.filtered(
+                lambda d, m=master: d.duplicate_id == m
+            )
+            if not duplicates:
+                continue
+            done = master.itss_recovery_date or master.itss_completion_date or now
+            completion = master.itss_completion_date or now
+            for duplicate in duplicates:
+                logged = duplicate.itss_logged_date or now
+                values = {
+                    "itss_solution": master.itss_solution,
+                    "itss_closure_code_id": master.itss_closure_code_id.id,
+                    "itss_completion_date": min(max(completion, logged), now),
+                    "itss_fault_vendor_id": (
+                        duplicate.itss_fault_vendor_id or master.itss_fault_vendor_id
+                    ).id,
+                }
+                if duplicate.itss_ticket_type == "incident":
+                    values["itss_recovery_date"] = duplicate.itss_recovery_date or min(
+                        max(done, logged), now
+                    )
+                # the master's resolution passed the rules just now
+                duplicate._itss_move_to("resolved", values)
+                duplicate.message_post(
+                    body=self.env._(
+                        "Resolved with its master ticket %(master)s.",
+                        master=master.number,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )

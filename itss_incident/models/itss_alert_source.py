@@ -380,6 +380,8 @@ class ItssAlertSource(models.Model):
                     "itss_alert_fingerprint": alert["key"],
                     "itss_alert_count": 1,
                     "itss_alert_first_seen": alert["starts_at"] or now,
+                    # the fault began when the alert started (never after logging)
+                    "itss_occurred_date": min(alert["starts_at"] or now, now),
                     "itss_alert_last_seen": now,
                     "itss_alert_ci": ci[:200] or False,
                     "itss_alert_url": alert["url"] or False,

@@ -23,3 +23,5 @@ from . import test_records
 from . import test_zh_cn
 from . import test_translations
 from . import test_handoffs
+from . import test_resolution_record
+from . import test_reply_to_closed

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..models.itss_priority_matrix import IMPACT_SELECTION
 from ..tools import toast
 
 
@@ -11,6 +12,24 @@ class ItssTicketResolve(models.TransientModel):
 
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
     ticket_type = fields.Selection(related="ticket_id.itss_ticket_type")
+    ticket_tier = fields.Selection(related="ticket_id.itss_tier")
+    # 001 100.6.1 steps 2 and 5: the resolver confirms or corrects them
+    category_id = fields.Many2one(
+        "helpdesk.ticket.category",
+        compute="_compute_from_ticket",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Confirm the category, or correct it.",
+    )
+    impact = fields.Selection(
+        IMPACT_SELECTION,
+        compute="_compute_from_ticket",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Confirm the impact, or correct it: the priority follows.",
+    )
     solution = fields.Html(
         compute="_compute_from_ticket", store=True, readonly=False, precompute=True
     )
@@ -43,6 +62,7 @@ class ItssTicketResolve(models.TransientModel):
         store=True,
         readonly=False,
         precompute=True,
+        help="Required for an incident resolved by the third line (a vendor team).",
     )
 
     @api.depends("ticket_id")
@@ -55,18 +75,26 @@ class ItssTicketResolve(models.TransientModel):
             )
             wizard.recovery_date = ticket.itss_recovery_date
             wizard.fault_vendor_id = ticket.itss_fault_vendor_id
+            wizard.category_id = ticket.category_id
+            wizard.impact = ticket.itss_impact
 
     def action_resolve(self):
         self.ensure_one()
-        self.ticket_id._itss_resolve(
-            {
-                "itss_solution": self.solution,
-                "itss_closure_code_id": self.closure_code_id.id,
-                "itss_recovery_date": self.recovery_date or False,
-                "itss_completion_date": self.completion_date,
-                "itss_fault_vendor_id": self.fault_vendor_id.id,
-            }
-        )
+        ticket = self.ticket_id
+        values = {
+            "itss_solution": self.solution,
+            "itss_closure_code_id": self.closure_code_id.id,
+            "itss_recovery_date": self.recovery_date or False,
+            "itss_completion_date": self.completion_date,
+            "itss_fault_vendor_id": self.fault_vendor_id.id,
+        }
+        # only a correction is written: rewriting the impact would recompute a
+        # priority set by hand
+        if self.category_id != ticket.category_id:
+            values["category_id"] = self.category_id.id
+        if self.impact and self.impact != ticket.itss_impact:
+            values["itss_impact"] = self.impact
+        ticket._itss_resolve(values)
         return toast(
             self.env._("Ticket %(ticket)s is resolved.", ticket=self.ticket_id.number)
         )
