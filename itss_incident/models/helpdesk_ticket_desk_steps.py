@@ -3,11 +3,9 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
-from .helpdesk_ticket import _ITSS_FACTS
+from ..tools.groups import DESK_GROUP, MANAGER_GROUP
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
 
-DESK_GROUP = "itss_incident.group_itss_service_desk"
-MANAGER_GROUP = "itss_incident.group_itss_incident_manager"
 # due point kind: its activity type
 DESK_STEPS = {
     "desk_contact": "itss_incident.mail_act_itss_desk_contact",
@@ -120,7 +118,7 @@ class HelpdeskTicket(models.Model):
             if kind == "desk_contact"
             else "itss_desk_check_answer"
         )
-        self.with_context(itss_facts=_ITSS_FACTS).write({field: answer})
+        self._itss_set_facts({field: answer})
         labels = dict(self._fields[field]._description_selection(self.env))
         activity_type = self.env.ref(DESK_STEPS[kind])
         self.activity_ids.filtered(

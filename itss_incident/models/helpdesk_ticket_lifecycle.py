@@ -194,7 +194,7 @@ class HelpdeskTicket(models.Model):
         changed = self.filtered("team_id.itss_tier") if before else self.browse()
         if changed:
             changed._itss_on_state_change(before, {}, fields.Datetime.now())
-        if {"stage_id", "itss_pending_until", "user_id"} & set(vals):
+        if self._itss_todo_fields() & set(vals):
             # to-dos exist in some states only: keep the other stage changes and
             # reassignments free of their queries
             todo_states = self._itss_todo_states()
@@ -233,6 +233,12 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             if facts.get(ticket.id):
                 ticket._itss_set_facts(facts[ticket.id])
+
+    @api.model
+    def _itss_todo_fields(self):
+        """The fields whose change may schedule, move or end ITSS to-dos
+        (``_itss_activity_update``); each concern adds its own."""
+        return {"stage_id", "itss_pending_until", "user_id"}
 
     @api.model
     def _itss_todo_states(self):

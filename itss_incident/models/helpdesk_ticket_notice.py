@@ -1,22 +1,14 @@
 from odoo import api, models
 
-# event: (base of its log sequence, the company setting that sends it)
+# event: (base of its log sequence, the company setting that sends it, its templates;
+# "accepted" shares the dispatch notice)
 CUSTOMER_NOTICES = {
-    "logged": (1, "itss_notify_customer_logged"),
-    "dispatched": (2, "itss_notify_customer_dispatched"),
-    "accepted": (3, "itss_notify_customer_dispatched"),
-    "pending": (4, "itss_notify_customer_pending"),
-    "resolved": (5, "itss_notify_customer_resolved"),
-    "closed": (6, "itss_notify_customer_closed"),
-}
-# the template of each event ("accepted" shares the dispatch notice)
-NOTICE_TEMPLATES = {
-    "logged": "logged",
-    "dispatched": "dispatched",
-    "accepted": "dispatched",
-    "pending": "pending",
-    "resolved": "resolved",
-    "closed": "closed",
+    "logged": (1, "itss_notify_customer_logged", "logged"),
+    "dispatched": (2, "itss_notify_customer_dispatched", "dispatched"),
+    "accepted": (3, "itss_notify_customer_dispatched", "dispatched"),
+    "pending": (4, "itss_notify_customer_pending", "pending"),
+    "resolved": (5, "itss_notify_customer_resolved", "resolved"),
+    "closed": (6, "itss_notify_customer_closed", "closed"),
 }
 # headers of every notice: auto-responders do not answer it (no mail loops)
 NOTICE_HEADERS = repr(
@@ -84,8 +76,7 @@ class HelpdeskTicket(models.Model):
         """Send the customer the notice of ``event`` (CUSTOMER_NOTICES), once: by mail
         if the contact has an email, by text message if the company sends them and the
         contact has a mobile. No contact (e.g. an alert's ticket): no notice."""
-        base, setting = CUSTOMER_NOTICES[event]
-        name = NOTICE_TEMPLATES[event]
+        base, setting, name = CUSTOMER_NOTICES[event]
         for ticket in self.filtered("partner_id"):
             company = ticket.company_id
             if not company[setting]:

@@ -1,10 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.groups import DESK_GROUP, MANAGER_GROUP
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
-
-DESK_GROUP = "itss_incident.group_itss_service_desk"
-MANAGER_GROUP = "itss_incident.group_itss_incident_manager"
 
 
 class HelpdeskTicket(models.Model):

@@ -2,11 +2,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
+from ..tools.groups import MANAGER_GROUP
 from .helpdesk_ticket import OPEN_STATES
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
 from .itss_priority_matrix import PRIORITY_SELECTION
 
-MANAGER_GROUP = "itss_incident.group_itss_incident_manager"
 # the priorities 001 §100.5 calls urgent (紧急): re-confirmed after acceptance
 URGENT_PRIORITIES = ("1", "2")
 # sequences of the ``reconfirm`` notifications of a ticket (itss.escalation.log)
@@ -47,20 +47,10 @@ class HelpdeskTicket(models.Model):
         "resolve the ticket without help.",
     )
 
-    def write(self, vals):
-        res = super().write(vals)
-        if RECONFIRM_WATCHED & set(vals):
-            # the re-confirmation to-dos follow the priority (stage and assignee
-            # changes update them in the lifecycle's write)
-            open_tickets = self.filtered(
-                lambda t: t.itss_tier and t.itss_state in OPEN_STATES
-            )
-            if open_tickets:
-                # a private pass covers the write only, not what follows from it
-                open_tickets.with_context(
-                    itss_facts=None, itss_history=None, itss_functional_escalation=None
-                )._itss_activity_update()
-        return res
+    @api.model
+    def _itss_todo_fields(self):
+        # the re-confirmation to-dos follow the priority too
+        return super()._itss_todo_fields() | RECONFIRM_WATCHED
 
     def action_itss_reconfirm(self, priority, can_handle_alone, note=None):
         """Urgent re-confirmation (紧急事件再确认) of a P1/P2 ticket, by its assignee

@@ -1,11 +1,11 @@
 from odoo import models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.groups import MANAGER_GROUP
+
 # (no import of the helpdesk.ticket files here: their import order is their order
 # of inheritance)
 from .itss_escalation_log import CALL_ACTIVITY_TYPE, CALL_OUTCOME_SELECTION
-
-MANAGER_GROUP = "itss_incident.group_itss_incident_manager"
 
 
 class MailActivity(models.Model):
