@@ -7,6 +7,12 @@ from .helpdesk_ticket import OPEN_STATES
 from .helpdesk_ticket_owner import DESK_GROUP
 
 
+def _minute(moment):
+    """``moment`` to the minute: users enter and read these times to the minute, so a
+    time entered in the minute the ticket was logged is not "before" the logging."""
+    return moment.replace(second=0, microsecond=0)
+
+
 class HelpdeskTicket(models.Model):
     """The resolution record (DESIGN.md, "Resolution record"; 001 100.6.1): solution,
     closure code, business recovery and actual completion times, the resolver's role,
@@ -80,7 +86,8 @@ class HelpdeskTicket(models.Model):
         for ticket in self.filtered("itss_completion_date"):
             completion = ticket.itss_completion_date
             if completion > now or (
-                ticket.itss_logged_date and completion < ticket.itss_logged_date
+                ticket.itss_logged_date
+                and completion < _minute(ticket.itss_logged_date)
             ):
                 raise ValidationError(
                     self.env._(
@@ -102,12 +109,17 @@ class HelpdeskTicket(models.Model):
             error = None
             if recovery > now:
                 error = self.env._("it lies in the future")
-            elif ticket.itss_logged_date and recovery < ticket.itss_logged_date:
+            elif ticket.itss_logged_date and recovery < _minute(
+                ticket.itss_logged_date
+            ):
                 error = self.env._(
                     "it is before the ticket was logged (%(logged)s)",
                     logged=ticket._itss_format_datetime(ticket.itss_logged_date),
                 )
-            elif ticket.itss_resolved_date and recovery > ticket.itss_resolved_date:
+            elif (
+                ticket.itss_resolved_date
+                and _minute(recovery) > ticket.itss_resolved_date
+            ):
                 error = self.env._(
                     "it is after the resolution (%(resolved)s)",
                     resolved=ticket._itss_format_datetime(ticket.itss_resolved_date),

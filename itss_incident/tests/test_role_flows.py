@@ -179,8 +179,12 @@ class TestRoleFlows(ItssCase):
     # 6. the business recovery time lies between logging and resolution
     def test_recovery_time_bounds(self):
         now = fields.Datetime.now()
-        ticket = self._ticket("in_progress", itss_logged_date=now - timedelta(hours=2))
+        logged = (now - timedelta(hours=2)).replace(second=30)
+        ticket = self._ticket("in_progress", itss_logged_date=logged)
         values = dict(self._requirements("resolved"))
+        # times are entered and read to the minute: the minute of the logging is fine
+        ticket.with_user(self.engineer).itss_recovery_date = logged.replace(second=0)
+        ticket.with_user(self.engineer).itss_completion_date = logged.replace(second=0)
         for recovery, message in (
             (now + timedelta(days=1), "in the future"),
             (fields.Datetime.to_datetime("2099-01-01 00:00:00"), "in the future"),

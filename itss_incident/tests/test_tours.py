@@ -16,8 +16,12 @@ class TestTours(HttpCase):
             "team_id": team.id,
             "user_id": False,
             "stage_id": self.env.ref(STAGE_XMLIDS[state]).id,
+            # logged before the recovery time a test gives (now, a moment later)
+            "itss_logged_date": fields.Datetime.now(),
         }
         values.update(vals)
+        if state in ("resolved", "closed"):
+            values.setdefault("itss_recovery_date", fields.Datetime.now())
         return self.env["helpdesk.ticket"].create(values)
 
     def test_closed_ticket_form_is_read_only(self):
@@ -25,7 +29,6 @@ class TestTours(HttpCase):
             "closed",
             itss_solution="<p>Fixed</p>",
             itss_closure_code_id=self.env.ref("itss_incident.closure_code_resolved").id,
-            itss_recovery_date=fields.Datetime.now(),
             itss_satisfaction="5",
         )
         self.start_tour(
