@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/itss_priority_matrix_security.xml",
         "security/itss_ticket_records_security.xml",
+        "security/itss_service_contract_security.xml",
         "security/helpdesk_mgmt_access_fix.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/helpdesk_ticket_channel_data.xml",
@@ -52,6 +53,7 @@
         "views/itss_closure_code_views.xml",
         "views/itss_wait_code_views.xml",
         "views/itss_sla_policy_views.xml",
+        "views/itss_service_contract_views.xml",
         "views/itss_escalation_rule_views.xml",
         "views/itss_escalation_log_views.xml",
         "views/itss_problem_views.xml",
@@ -66,6 +68,7 @@
     "demo": [
         "demo/res_users_demo.xml",
         "demo/helpdesk_ticket_team_demo.xml",
+        "demo/itss_service_contract_demo.xml",
         "demo/helpdesk_ticket_demo.xml",
         "demo/itss_alert_source_demo.xml",
         "demo/helpdesk_ticket_history_demo.xml",

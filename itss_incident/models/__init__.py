@@ -5,6 +5,7 @@ from . import itss_closure_code
 from . import itss_wait_code
 from . import itss_sla_policy
 from . import itss_sla_pause
+from . import itss_service_contract
 from . import itss_escalation_rule
 from . import itss_escalation_log
 from . import itss_problem
@@ -24,6 +25,7 @@ from . import helpdesk_ticket_resolution
 from . import helpdesk_ticket_occurrence
 from . import helpdesk_ticket_actions
 from . import helpdesk_ticket_owner
+from . import helpdesk_ticket_contract
 from . import helpdesk_ticket_closure
 from . import helpdesk_ticket_reply
 from . import helpdesk_ticket_sla

@@ -293,17 +293,10 @@ class HelpdeskTicket(models.Model):
                 team = categories.browse(vals["category_id"])._itss_get_team()
                 if team:
                     vals["team_id"] = team.id
-            if (
-                not vals.get("team_id")
-                and vals.get("channel_id") in customer_channels.ids
-            ):
-                # the portal's Web channel, the mail gateway's Email channel
-                company = (
-                    self.env["res.company"].browse(vals.get("company_id"))
-                    or self.env.company
-                )
-                if company.itss_default_team_id:
-                    vals["team_id"] = company.itss_default_team_id.id
+            if not vals.get("team_id"):
+                team = self._itss_intake_team(vals, customer_channels)
+                if team:
+                    vals["team_id"] = team.id
             stage = self.env["helpdesk.ticket.stage"].browse(vals.get("stage_id"))
             team = self.env["helpdesk.ticket.team"].browse(vals.get("team_id"))
             if team.itss_tier and stage and not stage.itss_state:
@@ -330,6 +323,20 @@ class HelpdeskTicket(models.Model):
         if undated:
             undated._itss_set_facts({"itss_dispatch_date": fields.Datetime.now()})
         return tickets
+
+    @api.model
+    def _itss_intake_team(self, vals, customer_channels):
+        """The team of a ticket created without team nor category team (hook): the
+        company's default ITSS team for the channels customers use themselves (the
+        portal's Web channel, the mail gateway's Email channel); otherwise none, as
+        helpdesk_mgmt does."""
+        if vals.get("channel_id") in customer_channels.ids:
+            company = (
+                self.env["res.company"].browse(vals.get("company_id"))
+                or self.env.company
+            )
+            return company.itss_default_team_id
+        return self.env["helpdesk.ticket.team"]
 
     @api.model
     def _itss_logging_vals(self, vals, team, company):

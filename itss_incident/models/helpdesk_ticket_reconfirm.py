@@ -111,7 +111,7 @@ class HelpdeskTicket(models.Model):
             else:
                 people = (
                     team.itss_incident_manager_id
-                    | team.itss_project_manager_id
+                    | self._itss_project_manager()
                     | team.itss_director_id
                 )
                 reason = self.env._("Help needed on urgent ticket")

@@ -243,6 +243,7 @@ class HelpdeskTicket(models.Model):
         "team_id",
         "category_id",
         "company_id",
+        "itss_contract_id",
         "itss_paused_minutes",
         "itss_logged_date",
     )

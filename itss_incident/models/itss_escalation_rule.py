@@ -159,6 +159,9 @@ class ItssEscalationRule(models.Model):
     def _itss_recipient(self, ticket):
         """The res.users or res.partner of the rule's role for ``ticket``."""
         self.ensure_one()
+        if self.role == "project_manager":
+            # the contract's project manager where the ticket has one
+            return ticket._itss_project_manager()
         return ticket.team_id[ROLE_FIELDS[self.role]]
 
     def _itss_due_points(self, ticket, now):

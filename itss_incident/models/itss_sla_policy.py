@@ -26,6 +26,7 @@ class ItssSlaPolicy(models.Model):
         "response_minutes",
         "resolve_hours",
         "calendar_id",
+        "contract_id",
     }
     _check_company_auto = True
 
@@ -41,6 +42,16 @@ class ItssSlaPolicy(models.Model):
     )
     priority = fields.Selection(
         PRIORITY_SELECTION, required=True, index=True, tracking=True
+    )
+    contract_id = fields.Many2one(
+        "itss.service.contract",
+        string="Service Contract",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
+        ondelete="cascade",
+        help="Only for the tickets logged under this contract, before any policy of "
+        "the company. Empty: the company's policy.",
     )
     team_ids = fields.Many2many(
         "helpdesk.ticket.team",
@@ -98,10 +109,25 @@ class ItssSlaPolicy(models.Model):
                     )
                 )
 
+    @api.onchange("contract_id")
+    def _onchange_contract_id(self):
+        if self.contract_id and not self.calendar_id:
+            self.calendar_id = self.contract_id.calendar_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("contract_id") and "calendar_id" not in vals:
+                # a contract's policy counts its support hours unless told otherwise
+                contract = self.env["itss.service.contract"].browse(vals["contract_id"])
+                vals["calendar_id"] = contract.calendar_id.id
+        return super().create(vals_list)
+
     @api.model
     def _itss_find(self, tickets):
-        """{ticket id: the most specific active policy for the ticket's company and
-        priority}: team and category > team > category > company-wide."""
+        """{ticket id: the most specific active policy for the ticket's company,
+        contract and priority}: the contract's policies first, then team and category
+        > team > category > company-wide."""
         policies = self.sudo().search(
             [
                 ("company_id", "in", tickets.company_id.ids),
@@ -110,6 +136,7 @@ class ItssSlaPolicy(models.Model):
                     "in",
                     [p for p in set(tickets.mapped("itss_priority")) if p],
                 ),
+                ("contract_id", "in", [False, *tickets.itss_contract_id.ids]),
             ]
         )
         result = {}
@@ -119,6 +146,8 @@ class ItssSlaPolicy(models.Model):
                 if (
                     policy.company_id != ticket.company_id
                     or policy.priority != ticket.itss_priority
+                    or policy.contract_id
+                    and policy.contract_id != ticket.itss_contract_id
                     or policy.team_ids
                     and ticket.team_id not in policy.team_ids
                     or policy.category_ids
@@ -126,6 +155,7 @@ class ItssSlaPolicy(models.Model):
                 ):
                     continue
                 rank = (
+                    not policy.contract_id,
                     not policy.team_ids,
                     not policy.category_ids,
                     policy.sequence,

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+MAJOR_PRIORITY_SELECTION = [("1", "P1 only"), ("2", "P1 and P2"), ("0", "None")]
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -12,7 +14,7 @@ class ResCompany(models.Model):
     )
 
     itss_major_priority = fields.Selection(
-        [("1", "P1 only"), ("2", "P1 and P2"), ("0", "None")],
+        MAJOR_PRIORITY_SELECTION,
         string="Major Incident Priority",
         default="2",
         required=True,

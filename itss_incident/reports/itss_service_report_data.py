@@ -55,6 +55,12 @@ class ItssServiceReportData(models.AbstractModel):
         customer = self.env["res.partner"].browse(partner_id or [])
         report = self.env["itss.incident.report"].with_context(lang=lang)
         domain = self._itss_domain(company, customer) + list(domain or [])
+        # the customer's contract in force at the end of the period sets the targets
+        targets = (
+            self.env["itss.service.contract"]
+            ._itss_find(customer, company, self._itss_dt(date_to))
+            ._itss_targets(company)
+        )
         periods = self._itss_periods(date_from, date_to, period)
         history = [
             dict(
@@ -103,10 +109,7 @@ class ItssServiceReportData(models.AbstractModel):
                 n=len(volumes),
             ),
             "labels": self._itss_labels(),
-            "targets": {
-                "fcr": company.itss_kpi_fcr_target,
-                "ontime": company.itss_kpi_ontime_target,
-            },
+            "targets": targets,
             "charts": charts,
             "chart_weekly": charts
             and svg_bars(
@@ -125,7 +128,7 @@ class ItssServiceReportData(models.AbstractModel):
             and svg_bars(
                 [(h["label"], round(h["ontime_rate"] or 0.0, 1)) for h in history],
                 self.env._("On-time resolution (%)"),
-                target=company.itss_kpi_ontime_target,
+                target=targets["ontime"],
             ),
         }
 

@@ -405,3 +405,40 @@ class TestPortal(HttpCase):
         self.assertEqual(again.status_code, 400)
         ticket.invalidate_recordset()
         self.assertEqual(ticket.itss_satisfaction, "4", "rated once")
+
+    def test_customer_sees_the_contract_terms(self):
+        contract = self.env["itss.service.contract"].create(
+            {
+                "name": "Customer A 7x24 support",
+                "partner_id": self.company_a.id,
+                "date_start": "2020-01-01",
+                "ontime_target": 97,
+            }
+        )
+        self.env["itss.sla.policy"].create(
+            {
+                "name": "Customer A P2",
+                "contract_id": contract.id,
+                "priority": "2",
+                "response_minutes": 15,
+                "resolve_hours": 3,
+            }
+        )
+        ticket = self._ticket(
+            "assigned", self.user_a.partner_id, itss_impact="2", itss_urgency="2"
+        )
+        self.assertEqual(ticket.itss_contract_id, contract)
+        self.authenticate("portal_a", "portal_a")
+        page = self.url_open(f"/my/ticket/{ticket.id}")
+        self.assertEqual(page.status_code, 200)
+        terms = page.text[page.text.index('id="itss_contract_terms"') :]
+        self.assertIn("Customer A 7x24 support", terms)
+        self.assertIn("Round the clock (7x24)", terms)
+        self.assertIn("Respond within 15 minutes, resolve within 3 hours", terms)
+        self.assertIn("On-time resolution at least 97 %", terms)
+        # another customer's ticket shows no contract of customer A
+        other = self._ticket("assigned", self.user_b.partner_id)
+        self.authenticate("portal_b", "portal_b")
+        page = self.url_open(f"/my/ticket/{other.id}")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("Customer A 7x24 support", page.text)

@@ -31,7 +31,7 @@ class HelpdeskTicket(models.Model):
         return result
 
     def _itss_is_major_priority(self):
-        threshold = self.company_id.itss_major_priority
+        threshold = self._itss_major_threshold()
         return bool(
             self.team_id.itss_tier
             and threshold != "0"

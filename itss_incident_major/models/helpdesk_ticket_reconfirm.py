@@ -18,7 +18,7 @@ class HelpdeskTicket(models.Model):
         set), the first line engineer's "cannot resolve it alone" declares the major
         incident of the ticket, or tells the open one."""
         self.ensure_one()
-        if self.company_id.itss_major_priority == "0":
+        if self._itss_major_threshold() == "0":
             return super()._itss_start_urgent_process(note)
         why = self.env._(
             "Urgent re-confirmation: the first line engineer cannot resolve ticket "

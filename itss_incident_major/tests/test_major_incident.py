@@ -63,6 +63,31 @@ class TestMajorIncident(ItssMajorCase):
         minor.write({"itss_impact": "1", "itss_urgency": "2"})
         self.assertTrue(minor.itss_major_incident_id)
 
+    def test_contract_decides_what_is_major(self):
+        """A customer's contract that says P1 only keeps its P2 tickets minor, while
+        the company (P1 and P2 here) declares the others'."""
+        company = self.env["res.partner"].create(
+            {"name": "MI contract customer", "is_company": True}
+        )
+        contact = self.env["res.partner"].create(
+            {"name": "MI contract contact", "parent_id": company.id}
+        )
+        self.env["itss.service.contract"].create(
+            {
+                "name": "MI contract",
+                "partner_id": company.id,
+                "date_start": "2020-01-01",
+                "major_priority": "1",
+            }
+        )
+        p2 = {"impact": "2", "urgency": "2"}
+        under_contract = self._ticket(partner_id=contact.id, **p2)
+        self.assertEqual(under_contract.itss_priority, "2")
+        self.assertFalse(under_contract.itss_major_incident_id)
+        self.assertTrue(self._ticket(**p2).itss_major_incident_id, "the company's")
+        under_contract.write({"itss_impact": "1", "itss_urgency": "1"})
+        self.assertTrue(under_contract.itss_major_incident_id)
+
     def test_declare_by_hand_and_join(self):
         ticket = self._ticket(impact="4", urgency="4")
         wizard = (
