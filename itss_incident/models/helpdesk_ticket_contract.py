@@ -64,10 +64,12 @@ class HelpdeskTicket(models.Model):
                 and (policy.calendar_id.name or self.env._("Round the clock (7x24)"))
                 or False
             )
+            # babel's extraction evaluates the arguments: no f-string in the call
+            hours = format(policy.resolve_hours, "g")
             ticket.itss_sla_targets = policy and self.env._(
                 "Respond within %(response)s minutes, resolve within %(resolve)s hours",
                 response=policy.response_minutes,
-                resolve=f"{policy.resolve_hours:g}",
+                resolve=hours,
             )
             targets = contract._itss_targets(ticket.company_id)
             ticket.itss_kpi_targets = self.env._(

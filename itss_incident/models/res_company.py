@@ -163,7 +163,13 @@ class ResCompany(models.Model):
                 .search([("module", "=", "itss_incident"), ("model", "=", model_name)])
             )
             rows = model.browse(shipped.mapped("res_id")).exists()
-            rows = rows.filtered(lambda r, s=source: r.company_id == s)
+            # the company's own rows, not those of a customer's contract (demo)
+            rows = rows.filtered(
+                lambda r, s=source: (
+                    r.company_id == s
+                    and not ("contract_id" in r._fields and r.contract_id)
+                )
+            )
             for company in self - source:
                 if model.search_count([("company_id", "=", company.id)], limit=1):
                     continue
