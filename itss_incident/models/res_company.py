@@ -14,7 +14,7 @@ class ResCompany(models.Model):
     itss_major_priority = fields.Selection(
         [("1", "P1 only"), ("2", "P1 and P2"), ("0", "None")],
         string="Major Incident Priority",
-        default="2",
+        default="1",
         required=True,
         help="Tickets of this priority or higher are major incidents and start the "
         "major incident process.",
