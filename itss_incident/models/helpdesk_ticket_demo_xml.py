@@ -95,8 +95,8 @@ class HelpdeskTicket(models.Model):
                             - ticket.itss_paused_minutes,
                             0.0,
                         ),
-                        "itss_resolve_breached": bool(
-                            resolved > ticket.itss_resolve_deadline
+                        "itss_resolve_breached": ticket._itss_resolve_breached_at(
+                            resolved
                         ),
                     }
                 )

@@ -73,7 +73,14 @@ class HelpdeskTicket(models.Model):
     )
 
     itss_resolve_breached = fields.Boolean(
-        string="Resolution Breached", copy=False, readonly=True, index=True
+        string="Resolution Breached",
+        copy=False,
+        readonly=True,
+        index=True,
+        tracking=True,
+        help="Set when the resolution deadline passes on an open ticket; decided "
+        "again at resolution from the business recovery time where the ticket has "
+        "one.",
     )
 
     itss_sla_at_risk = fields.Boolean(
@@ -180,15 +187,23 @@ class HelpdeskTicket(models.Model):
             facts.update(
                 {
                     "itss_resolve_minutes": max(working - paused, 0.0),
-                    "itss_resolve_breached": bool(
-                        self.itss_resolve_deadline and now > self.itss_resolve_deadline
-                    ),
+                    "itss_resolve_breached": self._itss_resolve_breached_at(now),
                     "itss_sla_at_risk": False,
                 }
             )
         if state in ITSS_TERMINAL_STATES:
             facts["itss_sla_at_risk"] = False
         return facts
+
+    def _itss_resolve_breached_at(self, now):
+        """The resolution target decided at resolution (DESIGN.md, "Service
+        contracts"): from the business recovery time where the ticket has one, else
+        from the resolution time ``now``. The breach flag the scheduled action set at
+        the deadline may so turn back; the notifications it logged stay."""
+        deadline = self.itss_resolve_deadline
+        if not deadline:
+            return False
+        return (self.itss_recovery_date or now) > deadline
 
     def _itss_first_response_facts(self, now):
         policy = self.itss_sla_policy_id

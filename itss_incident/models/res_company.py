@@ -16,7 +16,7 @@ class ResCompany(models.Model):
     itss_major_priority = fields.Selection(
         MAJOR_PRIORITY_SELECTION,
         string="Major Incident Priority",
-        default="2",
+        default="1",
         required=True,
         help="Tickets of this priority or higher are major incidents and start the "
         "major incident process.",

@@ -5,6 +5,9 @@ from . import test_lifecycle
 from . import test_priority
 from . import test_tours
 from . import test_sla
+from . import test_sla_defaults
+from . import test_sla_recovery
+from . import test_china_calendar
 from . import test_escalation
 from . import test_cron_concurrency
 from . import test_problem

@@ -158,6 +158,6 @@ class TestPriority(ItssCase):
 
     def test_major_priority_setting(self):
         defaults = self.env["res.company"].default_get(["itss_major_priority"])
-        self.assertEqual(defaults["itss_major_priority"], "2", "P1 and P2 by default")
+        self.assertEqual(defaults["itss_major_priority"], "1", "P1 only by default")
         with self.assertRaises(ValueError):
             self.env.company.itss_major_priority = "5"
