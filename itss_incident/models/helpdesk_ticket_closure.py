@@ -363,12 +363,21 @@ class HelpdeskTicket(models.Model):
         )[:1]
 
     def _itss_schedule_followup(self):
-        """The follow-up visit (回访), due 3 working days after closing."""
+        """The follow-up visit (回访), due 3 working days after closing: the
+        contract's support hours, else the shipped ITSS standard hours (with China's
+        holidays), else the company's working hours."""
+        standard = self.env.ref(
+            "itss_incident.resource_calendar_itss_standard", raise_if_not_found=False
+        )
         for ticket in self:
             user = ticket._itss_desk_user()
             if not user:
                 continue
-            calendar = ticket.company_id.resource_calendar_id
+            calendar = (
+                ticket.itss_contract_id.calendar_id
+                or standard
+                or ticket.company_id.resource_calendar_id
+            )
             now = fields.Datetime.now()
             due = calendar.plan_days(4, now, compute_leaves=True) if calendar else False
             ticket.activity_schedule(

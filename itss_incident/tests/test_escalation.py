@@ -471,3 +471,20 @@ class TestAutoClose(EscalationCase):
         self.assertEqual(len(followup), 1)
         self.assertEqual(followup.user_id, self.agent, "the owner visits")
         self.assertEqual(str(followup.date_deadline), "2026-11-25")
+        # under a contract, on its support hours (here with New Year's Eve off)
+        self.env["itss.service.contract"].create(
+            {
+                "name": "Follow-up contract",
+                "partner_id": self.customer.id,
+                "date_start": "2026-01-01",
+                "calendar_id": self.calendar.id,
+            }
+        )
+        with freeze_time(local("2026-12-29 10:00")):  # a Tuesday
+            ticket = self._ticket("resolved", user_id=self.engineer.id)
+            self.assertTrue(ticket.itss_contract_id)
+            ticket.itss_owner_id = self.agent
+            ticket.with_user(self.agent).write({"itss_satisfaction": "5"})
+            ticket.with_user(self.agent).action_itss_close()
+        followup = self._activities(ticket, "itss_incident.mail_act_itss_followup")
+        self.assertEqual(str(followup.date_deadline), "2027-01-04")
