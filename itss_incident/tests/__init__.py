@@ -25,3 +25,4 @@ from . import test_translations
 from . import test_handoffs
 from . import test_resolution_record
 from . import test_reply_to_closed
+from . import test_configuration_items
