@@ -23,7 +23,7 @@ class HelpdeskTicket(models.Model):
         "customer's items or a shared one.",
     )
     itss_ci_type = fields.Selection(
-        string="System Type",
+        string="Incident System Type",
         related="itss_ci_id.ci_type",
         help="The system type of the incident (事件所属系统类型): its configuration "
         "item's.",

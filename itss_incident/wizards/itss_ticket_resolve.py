@@ -74,8 +74,10 @@ class ItssTicketResolve(models.TransientModel):
         precompute=True,
         help="Confirm the configuration item, or correct it.",
     )
-    ci_type = fields.Selection(string="System Type", related="ci_id.ci_type")
-    ci_required = fields.Boolean(compute="_compute_ci_required")
+    ci_type = fields.Selection(string="Incident System Type", related="ci_id.ci_type")
+    ci_required = fields.Boolean(
+        string="Configuration Item Required", compute="_compute_ci_required"
+    )
     company_id = fields.Many2one(related="ticket_id.company_id")
     commercial_partner_id = fields.Many2one(related="ticket_id.commercial_partner_id")
     ci_update_needed = fields.Boolean(
