@@ -17,8 +17,11 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         tracking=True,
         copy=False,
+        # the customer's items and the shared ones; a ticket without a customer (an
+        # alert's): all the company's
         domain="[('company_id', '=', company_id), '|', ('partner_id', '=', False), "
-        "('partner_id', '=', commercial_partner_id)]",
+        "('partner_id', '=' if commercial_partner_id else '!=', "
+        "commercial_partner_id)]",
         help="The configuration item the incident or alert concerns: one of the "
         "customer's items or a shared one.",
     )

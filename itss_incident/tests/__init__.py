@@ -26,3 +26,4 @@ from . import test_handoffs
 from . import test_resolution_record
 from . import test_reply_to_closed
 from . import test_configuration_items
+from . import test_configuration_item_links
