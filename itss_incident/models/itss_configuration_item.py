@@ -251,7 +251,6 @@ class ItssConfigurationItem(models.Model):
             "domain": [("id", "in", self.outage_ids.ids)],
         }
 
-    @api.model
     def _get_outage_domain(self):
         """The tickets whose outage counts for the items of ``self`` (override hook):
         ITSS incidents, not cancelled ones (logged by mistake)."""
@@ -294,7 +293,10 @@ class ItssConfigurationItem(models.Model):
 
     def _itss_outage_intervals(self, start, end, now):
         """{item id: merged outage intervals within [start, end)}."""
-        Ticket = self.env["helpdesk.ticket"]
+        self.check_access("read")
+        # sudo: who reads the items reads their availability, from all their
+        # incidents, not only the tickets their own rules show them
+        Ticket = self.env["helpdesk.ticket"].sudo()
         tickets = Ticket.search(
             self._get_outage_domain()
             + [

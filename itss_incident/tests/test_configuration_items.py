@@ -6,7 +6,7 @@ from psycopg2 import IntegrityError
 
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
@@ -374,6 +374,24 @@ class TestConfigurationItems(CiMixin, ItssCase):
             },
         )
         self.assertEqual(figures[self.db01.id]["availability"], 99.3866)
+        # an engineer of another team, who reads none of these tickets, reads the
+        # same figures (the item's, not those of the tickets they see)
+        outsider = new_test_user(
+            self.env,
+            login="ci_outsider",
+            groups="base.group_user,itss_incident.group_itss_engineer",
+        )
+        self.assertFalse(
+            self.env["helpdesk.ticket"]
+            .with_user(outsider)
+            .search([("itss_ci_id", "=", self.db01.id)])
+        )
+        self.assertEqual(
+            self.db01.with_user(outsider).itss_availability(
+                "2026-11-01 00:00:00", "2026-12-01 00:00:00"
+            ),
+            figures,
+        )
         # the ticket moved to another item takes its outage along
         moved.with_user(self.agent).itss_ci_id = self.afc
         figures = (self.db01 | self.afc).itss_availability(
