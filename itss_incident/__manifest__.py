@@ -7,7 +7,7 @@
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",
     "website": "https://github.com/itss-incident/itss-incident",
-    "depends": ["helpdesk_mgmt", "resource", "sms"],
+    "depends": ["helpdesk_mgmt", "resource", "sms", "base_import"],
     "external_dependencies": {"python": ["chinesecalendar>=1.11"]},
     "data": [
         "security/itss_incident_groups.xml",
@@ -16,6 +16,7 @@
         "security/itss_ticket_records_security.xml",
         "security/itss_service_contract_security.xml",
         "security/helpdesk_mgmt_access_fix.xml",
+        "security/itss_configuration_item_security.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/helpdesk_ticket_channel_data.xml",
         "data/helpdesk_ticket_category_data.xml",
@@ -61,10 +62,13 @@
         "views/itss_problem_views.xml",
         "views/itss_duty_shift_views.xml",
         "views/itss_alert_source_views.xml",
+        "views/itss_configuration_item_views.xml",
+        "views/itss_configuration_item_templates.xml",
         "views/helpdesk_ticket_templates.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/itss_queues_views.xml",
+        "views/helpdesk_ticket_ci_views.xml",
         "views/itss_incident_menus.xml",
     ],
     "demo": [
@@ -74,6 +78,7 @@
         "demo/helpdesk_ticket_demo.xml",
         "demo/itss_alert_source_demo.xml",
         "demo/helpdesk_ticket_history_demo.xml",
+        "demo/itss_configuration_item_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["itss_incident/static/src/**/*"],

@@ -1,2 +1,3 @@
 from . import alert
 from . import portal
+from . import portal_ci

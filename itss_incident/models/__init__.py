@@ -45,3 +45,5 @@ from . import helpdesk_ticket_handoff
 from . import helpdesk_ticket_demo
 from . import helpdesk_ticket_demo_xml
 from . import helpdesk_ticket_duplicate_wizard
+from . import itss_configuration_item
+from . import helpdesk_ticket_ci

@@ -121,7 +121,15 @@ class HelpdeskTicket(models.Model):
         code, recovery and completion times, vendor at fault, the category and impact
         confirmed or corrected)."""
         self.ensure_one()
-        allowed = {
+        allowed = self._itss_resolve_fields()
+        self._itss_move_to(
+            "resolved", {k: v for k, v in values.items() if k in allowed}
+        )
+
+    def _itss_resolve_fields(self):
+        """The fields the resolution dialog may write with the resolution (each
+        concern adds its own)."""
+        return {
             "itss_solution",
             "itss_closure_code_id",
             "itss_recovery_date",
@@ -130,9 +138,6 @@ class HelpdeskTicket(models.Model):
             "category_id",
             "itss_impact",
         }
-        self._itss_move_to(
-            "resolved", {k: v for k, v in values.items() if k in allowed}
-        )
 
     def _itss_cancel(self, reason):
         """Cancel the ticket; the reason goes to the chatter as a note."""

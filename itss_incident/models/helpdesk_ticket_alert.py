@@ -43,7 +43,12 @@ class HelpdeskTicket(models.Model):
         string="Alert Last Seen", copy=False, readonly=True
     )
 
-    itss_alert_ci = fields.Char(string="Configuration Item", copy=False, readonly=True)
+    itss_alert_ci = fields.Char(
+        string="Alert's Configuration Item",
+        copy=False,
+        readonly=True,
+        help="The value of the source's configuration-item label in the alert.",
+    )
 
     itss_alert_url = fields.Char(string="Alert Link", copy=False, readonly=True)
 

@@ -28,3 +28,5 @@ from . import test_translations
 from . import test_handoffs
 from . import test_resolution_record
 from . import test_reply_to_closed
+from . import test_configuration_items
+from . import test_configuration_item_links

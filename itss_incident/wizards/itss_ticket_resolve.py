@@ -64,6 +64,39 @@ class ItssTicketResolve(models.TransientModel):
         precompute=True,
         help="Required for an incident resolved by the third line (a vendor team).",
     )
+    # 001 100.6.1 step 7: the item the incident concerns; its type is the system type
+    ci_id = fields.Many2one(
+        "itss.configuration.item",
+        string="Configuration Item",
+        compute="_compute_from_ticket",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Confirm the configuration item, or correct it.",
+    )
+    ci_type = fields.Selection(string="Incident System Type", related="ci_id.ci_type")
+    ci_required = fields.Boolean(
+        string="Configuration Item Required", compute="_compute_ci_required"
+    )
+    company_id = fields.Many2one(related="ticket_id.company_id")
+    commercial_partner_id = fields.Many2one(related="ticket_id.commercial_partner_id")
+    ci_update_needed = fields.Boolean(
+        string="Configuration Needs Updating",
+        compute="_compute_from_ticket",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The resolution changed the configuration item (配置核对更新): its "
+        "configuration manager gets a to-do to update it.",
+    )
+
+    @api.depends("ticket_id.company_id.itss_ci_required", "ticket_type")
+    def _compute_ci_required(self):
+        for wizard in self:
+            wizard.ci_required = (
+                wizard.ticket_type == "incident"
+                and wizard.ticket_id.company_id.itss_ci_required
+            )
 
     @api.depends("ticket_id")
     def _compute_from_ticket(self):
@@ -77,6 +110,8 @@ class ItssTicketResolve(models.TransientModel):
             wizard.fault_vendor_id = ticket.itss_fault_vendor_id
             wizard.category_id = ticket.category_id
             wizard.impact = ticket.itss_impact
+            wizard.ci_id = ticket.itss_ci_id
+            wizard.ci_update_needed = ticket.itss_ci_update_needed
 
     def action_resolve(self):
         self.ensure_one()
@@ -87,7 +122,10 @@ class ItssTicketResolve(models.TransientModel):
             "itss_recovery_date": self.recovery_date or False,
             "itss_completion_date": self.completion_date,
             "itss_fault_vendor_id": self.fault_vendor_id.id,
+            "itss_ci_update_needed": self.ci_update_needed,
         }
+        if self.ci_id != ticket.itss_ci_id:
+            values["itss_ci_id"] = self.ci_id.id
         # only a correction is written: rewriting the impact would recompute a
         # priority set by hand
         if self.category_id != ticket.category_id:
