@@ -76,6 +76,15 @@ class ItssConfigurationItem(models.Model):
         domain="[('is_company', '=', True)]",
         help="The customer the item serves (a company); empty: shared by all.",
     )
+    contract_id = fields.Many2one(
+        "itss.service.contract",
+        string="Service Contract",
+        index="btree_not_null",
+        tracking=True,
+        check_company=True,
+        domain="[('partner_id', '=', partner_id)]",
+        help="The customer's service contract the item is supported under.",
+    )
     vendor_id = fields.Many2one(
         "res.partner",
         tracking=True,
@@ -198,6 +207,25 @@ class ItssConfigurationItem(models.Model):
             raise ValidationError(
                 self.env._("A configuration item cannot be a component of itself.")
             )
+
+    @api.constrains("contract_id", "partner_id")
+    def _check_contract_id(self):
+        for item in self.filtered("contract_id"):
+            if item.contract_id.partner_id != item.partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Configuration item %(name)s: contract %(contract)s is "
+                        "%(customer)s's, not the item's customer's.",
+                        name=item.display_name,
+                        contract=item.contract_id.name,
+                        customer=item.contract_id.partner_id.display_name,
+                    )
+                )
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        if self.contract_id.partner_id != self.partner_id:
+            self.contract_id = False
 
     @api.constrains("code")
     def _check_code(self):

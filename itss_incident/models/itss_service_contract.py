@@ -96,6 +96,9 @@ class ItssServiceContract(models.Model):
     sla_policy_ids = fields.One2many(
         "itss.sla.policy", "contract_id", string="SLA Policies"
     )
+    ci_ids = fields.One2many(
+        "itss.configuration.item", "contract_id", string="Configuration Items"
+    )
     ticket_ids = fields.One2many("helpdesk.ticket", "itss_contract_id")
     ticket_count = fields.Integer(string="Tickets", compute="_compute_ticket_count")
     in_force = fields.Boolean(

@@ -322,3 +322,26 @@ class TestServiceContracts(ItssCase):
             }
         )
         self.assertFalse(round_the_clock.calendar_id)
+
+    def test_configuration_items_of_the_contract(self):
+        Item = self.env["itss.configuration.item"].with_user(self.manager)
+        gate = Item.create(
+            {
+                "name": "Station gates",
+                "code": "TEST-GATES",
+                "ci_type": "application",
+                "partner_id": self.metro.id,
+                "contract_id": self.metro_contract.id,
+            }
+        )
+        self.assertEqual(self.metro_contract.ci_ids, gate)
+        with self.assertRaisesRegex(ValidationError, "not the item's customer"):
+            Item.create(
+                {
+                    "name": "Office printer",
+                    "code": "TEST-PRN",
+                    "ci_type": "printer",
+                    "partner_id": self.office.id,
+                    "contract_id": self.metro_contract.id,
+                }
+            )
