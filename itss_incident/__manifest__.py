@@ -69,6 +69,7 @@
         "views/res_config_settings_views.xml",
         "views/itss_queues_views.xml",
         "views/helpdesk_ticket_ci_views.xml",
+        "views/itss_escalation_log_delivery_views.xml",
         "views/itss_incident_menus.xml",
     ],
     "demo": [
