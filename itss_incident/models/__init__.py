@@ -50,3 +50,4 @@ from . import helpdesk_ticket_ci
 from . import itss_escalation_log_delivery
 from . import mail_mail
 from . import sms_sms
+from . import helpdesk_ticket_audit
