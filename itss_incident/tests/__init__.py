@@ -32,3 +32,4 @@ from . import test_configuration_items
 from . import test_configuration_item_links
 from . import test_notification_delivery
 from . import test_evidence
+from . import test_evidence_pdf
