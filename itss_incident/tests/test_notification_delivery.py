@@ -149,3 +149,19 @@ class TestNotificationDelivery(EscalationCase):
         self.assertEqual(set(rules.mapped("delivery_state")) - {False}, {"queued"})
         calls = rules.filtered(lambda log: log.channel == "call")
         self.assertFalse(any(calls.mapped("delivery_state")), "a call is no delivery")
+
+    def test_delivery_shown_in_the_views(self):
+        ticket_form = (
+            self.env["helpdesk.ticket"]
+            .with_user(self.agent)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        self.assertIn('name="delivery_state"', ticket_form)
+        views = (
+            self.env["itss.escalation.log"]
+            .with_user(self.agent)
+            .get_views([(False, "list"), (False, "form")])["views"]
+        )
+        for kind in ("list", "form"):
+            self.assertIn('name="delivery_state"', views[kind]["arch"])
+            self.assertIn('name="failure_reason"', views[kind]["arch"])
