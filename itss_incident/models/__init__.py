@@ -47,3 +47,7 @@ from . import helpdesk_ticket_demo_xml
 from . import helpdesk_ticket_duplicate_wizard
 from . import itss_configuration_item
 from . import helpdesk_ticket_ci
+from . import itss_escalation_log_delivery
+from . import mail_mail
+from . import sms_sms
+from . import helpdesk_ticket_audit

@@ -345,9 +345,10 @@ class HelpdeskTicket(models.Model):
             email_values = {"recipient_ids": [(6, 0, partners.ids)]}
             if body:
                 email_values["body_html"] = body
-            template.with_context(itss_reason=reason).send_mail(
+            mail_id = template.with_context(itss_reason=reason).send_mail(
                 self.id, email_values=email_values
             )
+            log._itss_link_queued(mail=mail_id)
         elif channel == "sms":
             text = (
                 html2plaintext(body)
@@ -359,7 +360,10 @@ class HelpdeskTicket(models.Model):
                     name=self.name,
                 )
             )
-            self.sudo()._message_sms(text, partner_ids=partners.ids, put_in_queue=True)
+            message = self.sudo()._message_sms(
+                text, partner_ids=partners.ids, put_in_queue=True
+            )
+            log._itss_link_queued(message=message)
         elif channel == "call":
             self._itss_schedule_call(log, partners, reason)
         return log

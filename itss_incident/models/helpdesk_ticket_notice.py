@@ -87,25 +87,29 @@ class HelpdeskTicket(models.Model):
             reason = self.env._(
                 "Customer told: %(event)s", event=ticket._itss_notice_labels()[event]
             )
-            if partner.email and ticket._itss_log(
+            log = partner.email and ticket._itss_log(
                 "customer", None, sequence, "email", reason, partner
-            ):
+            )
+            if log:
                 template = self.env.ref(
                     f"itss_incident.mail_template_itss_ticket_{name}"
                 )
-                template.sudo().send_mail(
+                mail_id = template.sudo().send_mail(
                     ticket.id, email_values={"headers": NOTICE_HEADERS}
                 )
-            if (
+                log._itss_link_queued(mail=mail_id)
+            log = (
                 company.itss_notify_customer_sms
                 and ticket._itss_sms_number(partner)
                 and ticket._itss_log("customer", None, sequence, "sms", reason, partner)
-            ):
-                ticket.sudo()._message_sms_with_template(
+            )
+            if log:
+                message = ticket.sudo()._message_sms_with_template(
                     template_xmlid=f"itss_incident.sms_template_itss_ticket_{name}",
                     partner_ids=partner.ids,
                     put_in_queue=True,
                 )
+                log._itss_link_queued(message=message)
 
     def _itss_notice_labels(self):
         return {

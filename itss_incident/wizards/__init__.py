@@ -10,3 +10,4 @@ from . import itss_service_report
 from . import itss_ticket_return
 from . import itss_escalation_rule_switch
 from . import itss_escalation_call_done
+from . import itss_audit_sample_export
