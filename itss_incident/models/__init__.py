@@ -47,3 +47,5 @@ from . import helpdesk_ticket_demo_xml
 from . import helpdesk_ticket_duplicate_wizard
 from . import itss_configuration_item
 from . import helpdesk_ticket_ci
+from . import itss_service_report_issue
+from . import itss_service_contract_report
