@@ -15,6 +15,9 @@ class ItssServiceReportIssue(models.Model):
     _description = "ITSS Service Report Issue"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "period_start desc, id desc"
+    # everyone who reads a report may discuss it; its facts change through the
+    # actions only (no user writes it)
+    _mail_post_access = "read"
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)

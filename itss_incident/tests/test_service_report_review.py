@@ -195,6 +195,11 @@ class TestServiceReportReview(ItssCase):
                 getattr(draft.with_user(self.agent), action)()
         self.assertEqual(draft.state, "draft")
         self.assertFalse(self._mails())
+        # the facts change through the buttons only, whoever writes them
+        for user in (self.manager, self.pm):
+            with self.assertRaises(AccessError):
+                draft.with_user(user).write({"state": "sent"})
+        draft.with_user(self.pm).message_post(body="Figures checked")
         draft.with_user(self.manager).action_approve()
         self.assertEqual(draft.approver_id, self.manager)
         self.assertEqual(len(self._mails()), 1)
