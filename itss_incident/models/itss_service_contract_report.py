@@ -11,6 +11,7 @@ class ItssServiceContract(models.Model):
         "itss.service.report.subscription",
         "contract_id",
         string="Service Report Subscriptions",
+        groups="itss_incident.group_itss_service_desk",
     )
     report_issue_ids = fields.One2many(
         "itss.service.report.issue", "contract_id", string="Service Reports"
@@ -20,7 +21,9 @@ class ItssServiceContract(models.Model):
     )
 
     @api.depends("report_issue_ids")
+    @api.depends_context("uid")
     def _compute_report_issue_count(self):
+        # the reports the user may read
         groups = dict(
             self.env["itss.service.report.issue"]._read_group(
                 [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]

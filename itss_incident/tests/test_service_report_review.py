@@ -184,6 +184,64 @@ class TestServiceReportReview(ItssCase):
             self._cron()
         self.assertEqual(len(self._mails()), 1, "sent once")
 
+    def test_the_screens_open_for_who_acts_and_reads(self):
+        draft = self._draft()
+        for user in (self.pm, self.agent, self.manager):
+            with self.subTest(user=user.name):
+                Issue = self.Issue.with_user(user)
+                views = Issue.get_views([(False, "list"), (False, "form")])
+                form = views["views"]["form"]
+                spec = {
+                    name: {"fields": {"display_name": {}}}
+                    if Issue._fields[name].type in ("many2one", "many2many")
+                    else {}
+                    for name in views["models"][Issue._name]["fields"]
+                    if name in form["arch"]
+                }
+                [values] = draft.with_user(user).web_read(spec)
+                self.assertEqual(values["state"], "draft")
+                self.assertEqual(
+                    values["subscription_id"]["display_name"], "Review monthly"
+                )
+                self.assertEqual(
+                    values["pdf_attachment_id"]["display_name"],
+                    "Service report 2026-11-01 - 2026-11-30.pdf",
+                )
+                self.assertEqual(
+                    Issue.search_count([("state", "=", "draft")]),
+                    2,
+                    "he sees this month's and the quarter's drafts",
+                )
+        self.assertFalse(
+            self.Issue.with_user(self.engineer).search([]),
+            "an engineer sees no report of another's contract",
+        )
+        # the contract's form, for who reads contracts
+        for user, count in ((self.engineer, 0), (self.pm, 2), (self.agent, 2)):
+            with self.subTest(user=user.name):
+                Contract = self.env["itss.service.contract"].with_user(user)
+                view = Contract.get_views([(False, "form")])
+                fields = view["models"][Contract._name]["fields"]
+                spec = {
+                    name: {"fields": {"display_name": {}}}
+                    if fields[name]["type"] in ("many2one", "many2many", "one2many")
+                    else {}
+                    for name in fields
+                }
+                [values] = self.contract.with_user(user).web_read(spec)
+                self.assertEqual(values["report_issue_count"], count)
+                self.assertEqual(
+                    "report_subscription_ids" in values, user == self.agent
+                )
+                if count:
+                    action = self.contract.with_user(user).action_itss_report_issues()
+                    self.assertEqual(
+                        Contract.env[action["res_model"]].search_count(
+                            action["domain"]
+                        ),
+                        count,
+                    )
+
     def test_only_the_project_manager_or_an_incident_manager_approves(self):
         draft = self._draft()
         with self.assertRaises(AccessError):
