@@ -75,7 +75,7 @@ class TestServiceReportConcurrency(TransactionCase):
             env_a = api.Environment(cr_a, SUPERUSER_ID, {})
             env_b = api.Environment(cr_b, SUPERUSER_ID, {})
             # a worker that waited on a lock instead of skipping fails here
-            cr_b.execute("SET lock_timeout = '5s'")
+            cr_b.execute("SET LOCAL lock_timeout = '5s'")
             Subscription = "itss.service.report.subscription"
             env_a[Subscription]._cron_itss_send_service_reports()
             self.assertEqual(self._drafts(env_a), 1)
