@@ -17,6 +17,7 @@
         "security/itss_service_contract_security.xml",
         "security/helpdesk_mgmt_access_fix.xml",
         "security/itss_configuration_item_security.xml",
+        "security/itss_service_report_issue_security.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/helpdesk_ticket_channel_data.xml",
         "data/helpdesk_ticket_category_data.xml",
@@ -75,6 +76,8 @@
         "views/itss_queues_views.xml",
         "views/helpdesk_ticket_ci_views.xml",
         "views/itss_escalation_log_delivery_views.xml",
+        "views/itss_service_report_issue_views.xml",
+        "views/itss_service_contract_report_views.xml",
         "views/itss_incident_menus.xml",
     ],
     "demo": [

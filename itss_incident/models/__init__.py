@@ -51,3 +51,5 @@ from . import itss_escalation_log_delivery
 from . import mail_mail
 from . import sms_sms
 from . import helpdesk_ticket_audit
+from . import itss_service_report_issue
+from . import itss_service_contract_report

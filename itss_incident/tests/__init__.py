@@ -33,3 +33,5 @@ from . import test_configuration_item_links
 from . import test_notification_delivery
 from . import test_evidence
 from . import test_evidence_pdf
+from . import test_service_report_review
+from . import test_service_report_concurrency
