@@ -17,6 +17,7 @@
         "security/itss_service_contract_security.xml",
         "security/helpdesk_mgmt_access_fix.xml",
         "security/itss_configuration_item_security.xml",
+        "security/itss_followup_visit_security.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/helpdesk_ticket_channel_data.xml",
         "data/helpdesk_ticket_category_data.xml",
@@ -69,6 +70,9 @@
         "views/res_config_settings_views.xml",
         "views/itss_queues_views.xml",
         "views/helpdesk_ticket_ci_views.xml",
+        "views/itss_followup_visit_views.xml",
+        "views/itss_followup_visit_reports.xml",
+        "views/itss_followup_visit_templates.xml",
         "views/itss_incident_menus.xml",
     ],
     "demo": [
@@ -79,6 +83,7 @@
         "demo/itss_alert_source_demo.xml",
         "demo/helpdesk_ticket_history_demo.xml",
         "demo/itss_configuration_item_demo.xml",
+        "demo/itss_followup_visit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["itss_incident/static/src/**/*"],

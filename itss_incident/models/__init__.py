@@ -47,3 +47,8 @@ from . import helpdesk_ticket_demo_xml
 from . import helpdesk_ticket_duplicate_wizard
 from . import itss_configuration_item
 from . import helpdesk_ticket_ci
+from . import itss_followup_visit
+from . import helpdesk_ticket_followup
+from . import itss_service_contract_followup
+from . import report_itss_followup_register
+from . import itss_followup_visit_demo
