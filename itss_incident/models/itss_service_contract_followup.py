@@ -89,10 +89,12 @@ class ItssServiceContract(models.Model):
                 )
 
     @api.model
-    def _cron_itss_followup_sample(self, batch_size=20):
+    def _cron_itss_followup_sample(self, batch_size=20, contract_ids=None):
         """On the 1st of the month: draw the follow-up sample of the previous month
         for each contract in sample mode not drawn for it yet (the contract's last
-        month sampled is the stored fact: a second run draws nothing)."""
+        month sampled is the stored fact: a second run draws nothing). Daily, so
+        that a day the cron could not run is caught up. ``contract_ids``: only
+        these (tests on a shared database)."""
         month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
         query = SQL(
             """
@@ -102,6 +104,7 @@ class ItssServiceContract(models.Model):
                AND (followup_sampled_month IS NULL OR followup_sampled_month < %s)
                AND date_start < %s
                AND (date_end IS NULL OR date_end >= %s)
+               %s
              ORDER BY id
              LIMIT %s
                FOR NO KEY UPDATE SKIP LOCKED
@@ -109,6 +112,9 @@ class ItssServiceContract(models.Model):
             month,
             month + relativedelta(months=1),
             month,
+            SQL("AND id = ANY(%s)", list(contract_ids))
+            if contract_ids is not None
+            else SQL(),
             batch_size + 1,
         )
 

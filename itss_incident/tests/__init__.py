@@ -31,3 +31,4 @@ from . import test_reply_to_closed
 from . import test_configuration_items
 from . import test_configuration_item_links
 from . import test_followup_register
+from . import test_followup_sample_concurrency
