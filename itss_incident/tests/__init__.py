@@ -32,3 +32,4 @@ from . import test_configuration_items
 from . import test_configuration_item_links
 from . import test_followup_register
 from . import test_followup_sample_concurrency
+from . import test_followup_register_pdf

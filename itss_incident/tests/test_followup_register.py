@@ -361,3 +361,33 @@ class TestFollowupSample(ItssCase):
             {"followup_mode": "sample", "followup_sample_value": 50}
         )
         self.assertEqual(self.every.followup_sample_type, "percent")
+
+    def test_demo_register(self):
+        """The demo's register: the water contract on a 30 % monthly sample (its
+        past months drawn, the others' visits dropped), the other tickets all."""
+        water = self.env.ref("itss_incident.itss_service_contract_water_demo")
+        water_contact = self.env.ref("itss_incident.res_partner_water_contact_demo")
+        october = self.env["helpdesk.ticket"]
+        for day in range(4):
+            october |= self._close(water_contact, f"2026-10-{day + 12} 03:00:00")
+        november = self._close(water_contact, "2026-11-20 03:00:00")
+        other = self._close(self.other_contact, "2026-10-13 03:00:00")
+        tickets = october | november | other
+        self.assertEqual(october.itss_contract_id, water)
+        tickets.write(
+            {"itss_followup_result": "satisfied", "itss_followup_note": "Demo"}
+        )
+        with freeze_time("2026-11-25 03:00:00"):
+            self.env["itss.followup.visit"]._itss_demo_register()
+        self.assertEqual(water.followup_mode, "sample")
+        self.assertEqual(water.followup_sample_value, 30)
+        drawn = october.filtered("itss_followup_sampled")
+        self.assertEqual(len(drawn), 2, "30 % of 4: rounded up, 2")
+        self.assertEqual(
+            drawn.itss_followup_visit_ids.mapped("selection"), ["sample"] * 2
+        )
+        left_out = (october - drawn) | november
+        self.assertFalse(left_out.itss_followup_visit_ids)
+        self.assertFalse(left_out.filtered("itss_followup_result"))
+        self.assertEqual(other.itss_followup_visit_ids.selection, "all")
+        self.assertEqual(water.followup_sampled_month, date(2026, 10, 1))
