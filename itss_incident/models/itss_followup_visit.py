@@ -53,7 +53,10 @@ class ItssFollowupVisit(models.Model):
     )
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     channel = fields.Selection(
-        FOLLOWUP_CHANNEL_SELECTION, required=True, default="phone"
+        FOLLOWUP_CHANNEL_SELECTION,
+        string="Visit Channel",
+        required=True,
+        default="phone",
     )
     result = fields.Selection(FOLLOWUP_RESULT_SELECTION, required=True)
     satisfaction = fields.Selection(SATISFACTION_SELECTION)

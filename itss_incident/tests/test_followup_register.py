@@ -225,9 +225,32 @@ class TestFollowupRegister(ItssCase):
         self.assertIn("Test VIP Metro", html)
         self.assertIn("Slow", html)
         self.assertIn("Not satisfied", html)
+        # in Chinese: 回访服务登记表 (003 §6.2.10), the seeds' words
+        self.env["res.lang"]._activate_lang("zh_CN")
+        html_zh = (
+            self.env["ir.actions.report"]
+            .with_user(self.agent)
+            .with_context(lang="zh_CN")
+            ._render_qweb_pdf(
+                "itss_incident.action_report_itss_followup_register", visits.ids
+            )[0]
+            .decode()
+        )
+        for words in ("回访服务登记表", "回访方式", "回访人", "不满意", "满意率"):
+            self.assertIn(words, html_zh)
         report = self.env.ref("itss_incident.action_report_itss_followup_register")
         self.assertEqual(report.paperformat_id.format, "A4")
         self.assertEqual(report.paperformat_id.orientation, "Landscape")
+
+    def test_unreachable_customer_is_visited_again(self):
+        ticket = self._closed_ticket()
+        view = self.env.ref("itss_incident.ticket_view_form_followup")
+        self.assertIn("'unreachable'", view.arch)
+        self._record(ticket, result="unreachable", note="No answer")
+        self._record(ticket, result="satisfied", satisfaction="5")
+        visits = ticket.itss_followup_visit_ids.sorted("id")
+        self.assertEqual(visits.mapped("result"), ["unreachable", "satisfied"])
+        self.assertEqual(ticket.itss_followup_result, "satisfied")
 
 
 class TestFollowupSample(ItssCase):

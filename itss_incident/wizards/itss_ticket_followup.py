@@ -13,7 +13,10 @@ class ItssTicketFollowup(models.TransientModel):
     ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
     result = fields.Selection(FOLLOWUP_RESULT_SELECTION, required=True)
     channel = fields.Selection(
-        FOLLOWUP_CHANNEL_SELECTION, required=True, default="phone"
+        FOLLOWUP_CHANNEL_SELECTION,
+        string="Visit Channel",
+        required=True,
+        default="phone",
     )
     satisfaction = fields.Selection(SATISFACTION_SELECTION)
     note = fields.Text()
