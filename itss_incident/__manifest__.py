@@ -18,6 +18,7 @@
         "security/helpdesk_mgmt_access_fix.xml",
         "security/itss_configuration_item_security.xml",
         "security/itss_service_report_issue_security.xml",
+        "security/itss_followup_visit_security.xml",
         "data/helpdesk_ticket_stage_data.xml",
         "data/helpdesk_ticket_channel_data.xml",
         "data/helpdesk_ticket_category_data.xml",
@@ -78,6 +79,9 @@
         "views/itss_escalation_log_delivery_views.xml",
         "views/itss_service_report_issue_views.xml",
         "views/itss_service_contract_report_views.xml",
+        "views/itss_followup_visit_views.xml",
+        "views/itss_followup_visit_reports.xml",
+        "views/itss_followup_visit_templates.xml",
         "views/itss_incident_menus.xml",
     ],
     "demo": [
@@ -88,6 +92,7 @@
         "demo/itss_alert_source_demo.xml",
         "demo/helpdesk_ticket_history_demo.xml",
         "demo/itss_configuration_item_demo.xml",
+        "demo/itss_followup_visit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": ["itss_incident/static/src/**/*"],

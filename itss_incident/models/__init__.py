@@ -53,3 +53,8 @@ from . import sms_sms
 from . import helpdesk_ticket_audit
 from . import itss_service_report_issue
 from . import itss_service_contract_report
+from . import itss_followup_visit
+from . import helpdesk_ticket_followup
+from . import itss_service_contract_followup
+from . import report_itss_followup_register
+from . import itss_followup_visit_demo

@@ -35,3 +35,6 @@ from . import test_evidence
 from . import test_evidence_pdf
 from . import test_service_report_review
 from . import test_service_report_concurrency
+from . import test_followup_register
+from . import test_followup_sample_concurrency
+from . import test_followup_register_pdf
