@@ -2,7 +2,7 @@
 {
     "name": "ITSS Incident Management",
     "summary": "ITSS / ITIL incident management on the OCA helpdesk",
-    "version": "18.0.1.4.0",
+    "version": "18.0.1.5.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",
@@ -54,6 +54,8 @@
         "reports/helpdesk_ticket_work_order_templates.xml",
         "reports/helpdesk_ticket_audit_reports.xml",
         "reports/helpdesk_ticket_audit_templates.xml",
+        "reports/itss_followup_visit_reports.xml",
+        "reports/itss_followup_visit_templates.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_stage_views.xml",
         "views/helpdesk_ticket_team_views.xml",
@@ -80,8 +82,6 @@
         "views/itss_service_report_issue_views.xml",
         "views/itss_service_contract_report_views.xml",
         "views/itss_followup_visit_views.xml",
-        "views/itss_followup_visit_reports.xml",
-        "views/itss_followup_visit_templates.xml",
         "views/itss_incident_menus.xml",
     ],
     "demo": [
