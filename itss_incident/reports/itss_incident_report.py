@@ -56,8 +56,15 @@ class ItssIncidentReport(models.Model):
     )
     nbr = fields.Integer(string="Tickets", readonly=True)
     responded = fields.Integer(readonly=True)
-    resolved = fields.Integer(readonly=True)
-    closed = fields.Integer(readonly=True)
+    resolved = fields.Integer(
+        readonly=True,
+        help="Resolved, unless the customer rejected the resolution (the ticket "
+        "continuing it counts).",
+    )
+    closed = fields.Integer(
+        readonly=True,
+        help="Closed, but not as unsuccessful (a resolution the customer rejected).",
+    )
     first_contact_resolved = fields.Integer(
         string="First-contact Resolved",
         readonly=True,
@@ -118,11 +125,18 @@ class ItssIncidentReport(models.Model):
                    t.commercial_partner_id,
                    1 AS nbr,
                    (t.itss_first_response_date IS NOT NULL)::int AS responded,
-                   (t.itss_resolved_date IS NOT NULL)::int AS resolved,
-                   (t.itss_state = 'closed')::int AS closed,
+                   -- a resolution the customer rejected is none: its continuation
+                   -- (a new ticket) carries the incident on
+                   (t.itss_resolved_date IS NOT NULL
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected')::int
+                       AS resolved,
+                   (t.itss_state = 'closed'
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected')::int
+                       AS closed,
                    -- first contact (DESIGN.md, "Resolution record"): only ever with
                    -- tier-1 teams; every move above tier 1 counts an escalation
                    (t.itss_resolved_date IS NOT NULL
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected'
                     AND t.itss_tier = '1'
                     AND COALESCE(t.itss_escalation_count, 0) = 0)::int
                        AS first_contact_resolved,
@@ -132,6 +146,7 @@ class ItssIncidentReport(models.Model):
                    -- the resolution target is decided at resolution, from the
                    -- business recovery time where the ticket has one
                    (t.itss_resolved_date IS NOT NULL
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected'
                     AND NOT COALESCE(t.itss_resolve_breached, FALSE))::int
                        AS resolve_in_sla,
                    (t.itss_reopened_from_id IS NOT NULL)::int AS reopened,
@@ -144,11 +159,13 @@ class ItssIncidentReport(models.Model):
                                                   - t.itss_logged_date), 0)
                              / 60.0 END AS response_minutes_wall,
                    CASE WHEN t.itss_resolved_date IS NOT NULL
+                         AND t.itss_close_origin IS DISTINCT FROM 'rejected'
                         THEN GREATEST(COALESCE(t.itss_resolve_minutes, 0), 0)
                         END AS resolve_minutes,
                    -- logging to the business recovery (what the target is decided
                    -- on), the resolution where none is recorded
                    CASE WHEN t.itss_resolved_date IS NOT NULL
+                         AND t.itss_close_origin IS DISTINCT FROM 'rejected'
                         THEN GREATEST(EXTRACT(EPOCH FROM
                                  COALESCE(t.itss_recovery_date, t.itss_resolved_date)
                                  - t.itss_logged_date), 0)

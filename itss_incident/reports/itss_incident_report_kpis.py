@@ -144,6 +144,9 @@ class ItssIncidentReport(models.Model):
 
     @api.model
     def _itss_kpi_rows(self, domain, group=None):
+        # the rows are a view of the tickets: what is pending in the cache counts
+        self.env["helpdesk.ticket"].flush_model()
+        self.env["itss.configuration.item"].flush_model(["vendor_id"])
         query = self._search(domain)
         if group is None:
             return self.env.execute_query_dict(

@@ -30,3 +30,4 @@ from . import test_resolution_record
 from . import test_reply_to_closed
 from . import test_configuration_items
 from . import test_configuration_item_links
+from . import test_report_kpis
