@@ -46,7 +46,9 @@ class ItssIncidentReport(models.Model):
         readonly=True,
         help="The vendor at fault, else the configuration item's vendor.",
     )
-    channel_id = fields.Many2one("helpdesk.ticket.channel", readonly=True)
+    channel_id = fields.Many2one(
+        "helpdesk.ticket.channel", string="Ticket Channel", readonly=True
+    )
     contract_id = fields.Many2one(
         "itss.service.contract", string="Service Contract", readonly=True
     )

@@ -250,7 +250,8 @@ class ItssServiceReportData(models.AbstractModel):
             ),
             "reopen_rate": _(
                 "Tickets logged in the period that continue a closed ticket (a "
-                "reply to it, its alert firing again) / tickets logged in the period."
+                "reply to it, the customer's rejection of its resolution, its alert "
+                "firing again) / tickets logged in the period."
             ),
             "satisfaction": _(
                 "Mean of the satisfaction (1-5) the customers gave, over the tickets "

@@ -264,6 +264,11 @@ class TestReportKpis(ItssCase):
         self.assertEqual(empty["logged"], 0)
         for key in ("fcr_rate", "ontime_rate", "resolution_rate", "response_rate"):
             self.assertIsNone(empty[key], key)
+        # one query (the rows are flushed first: nothing pending here)
+        domain = [("date", ">=", datetime(2026, 11, 1))]
+        self.Report.with_user(self.manager).itss_kpis(domain)
+        with self.assertQueryCount(1):
+            self.Report.with_user(self.manager).itss_kpis(domain)
         portal = new_test_user(
             self.env, login="itss_kpi_portal", groups="base.group_portal"
         )
