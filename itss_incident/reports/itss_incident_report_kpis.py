@@ -17,18 +17,22 @@ AGGREGATES = """
     COALESCE(SUM(paused_minutes), 0) AS paused_minutes,
     COUNT(response_minutes) AS response_count,
     SUM(response_minutes) AS response_sum,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes) AS response_median,
     SUM(response_minutes_wall) AS response_wall_sum,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes_wall)
-        AS response_wall_median,
     COUNT(resolve_minutes) AS resolve_count,
     SUM(resolve_minutes) AS resolve_sum,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_minutes) AS resolve_median,
     SUM(resolve_hours_wall) AS resolve_wall_sum,
-    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_hours_wall)
-        AS resolve_wall_median,
     COUNT(satisfaction) AS satisfaction_count,
     SUM(satisfaction) AS satisfaction_sum
+"""
+# the medians: a sort each, for the period's figures (a breakdown's rows leave them
+# out: None)
+MEDIANS = """,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes) AS response_median,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes_wall)
+        AS response_wall_median,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_minutes) AS resolve_median,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_hours_wall)
+        AS resolve_wall_median
 """
 
 # figure: (numerator, denominator) of the aggregates; rates in percent
@@ -89,7 +93,7 @@ def kpi_figures(row):
     for key, (total, count, median) in MEANS.items():
         n = row[count]
         if median:
-            value = row[median]
+            value = row.get(median)
         else:
             value = row[total] / n if n else None
         figures[key] = max(float(value), 0.0) if value is not None else None
@@ -135,7 +139,8 @@ class ItssIncidentReport(models.Model):
     @api.model
     def _itss_kpis_by(self, domain, field):
         """{value of ``field`` (an id, a selection key or None): figures} of the rows
-        matching ``domain``, on the same definitions as ``itss_kpis`` (one query)."""
+        matching ``domain``, on the same definitions as ``itss_kpis`` (one query;
+        no medians: None)."""
         self.check_access("read")
         column = SQL.identifier(self._table, field)
         return {
@@ -152,7 +157,7 @@ class ItssIncidentReport(models.Model):
             return self.env.execute_query_dict(
                 SQL(
                     "SELECT %s FROM %s WHERE %s",
-                    SQL(AGGREGATES),
+                    SQL(AGGREGATES + MEDIANS),
                     query.from_clause,
                     query.where_clause or SQL("TRUE"),
                 )
