@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.helpdesk_ticket import TICKET_TYPE_SELECTION
@@ -38,18 +38,39 @@ class ItssIncidentReport(models.Model):
         readonly=True,
     )
     user_id = fields.Many2one("res.users", string="Engineer", readonly=True)
+    ci_id = fields.Many2one(
+        "itss.configuration.item", string="Configuration Item", readonly=True
+    )
+    vendor_id = fields.Many2one(
+        "res.partner",
+        readonly=True,
+        help="The vendor at fault, else the configuration item's vendor.",
+    )
+    channel_id = fields.Many2one(
+        "helpdesk.ticket.channel", string="Ticket Channel", readonly=True
+    )
+    contract_id = fields.Many2one(
+        "itss.service.contract", string="Service Contract", readonly=True
+    )
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     commercial_partner_id = fields.Many2one(
         "res.partner", string="Customer Company", readonly=True
     )
     nbr = fields.Integer(string="Tickets", readonly=True)
     responded = fields.Integer(readonly=True)
-    resolved = fields.Integer(readonly=True)
-    closed = fields.Integer(readonly=True)
+    resolved = fields.Integer(
+        readonly=True,
+        help="Resolved, unless the customer rejected the resolution (the ticket "
+        "continuing it counts).",
+    )
+    closed = fields.Integer(
+        readonly=True,
+        help="Closed, but not as unsuccessful (a resolution the customer rejected).",
+    )
     first_contact_resolved = fields.Integer(
         string="First-contact Resolved",
         readonly=True,
-        help="Resolved without a functional escalation.",
+        help="Resolved while the ticket has only ever been with tier-1 teams.",
     )
     response_in_sla = fields.Integer(string="Responded in SLA", readonly=True)
     resolve_in_sla = fields.Integer(string="Resolved in SLA", readonly=True)
@@ -65,7 +86,8 @@ class ItssIncidentReport(models.Model):
         string="Response Time (min)",
         readonly=True,
         aggregator="avg",
-        help="Wall-clock minutes from logging to the first response.",
+        help="Wall-clock minutes from logging to the first response (acceptance, a "
+        "public reply or the resolution), never negative.",
     )
     resolve_minutes = fields.Float(
         string="Resolution Time (working min)", readonly=True, aggregator="avg"
@@ -74,7 +96,8 @@ class ItssIncidentReport(models.Model):
         string="Resolution Time (hours)",
         readonly=True,
         aggregator="avg",
-        help="Wall-clock hours from logging to resolution.",
+        help="Wall-clock hours from logging to the business recovery time (to the "
+        "resolution where none is recorded), never negative.",
     )
     paused_minutes = fields.Float(string="Paused Time (working min)", readonly=True)
     satisfaction = fields.Float(readonly=True, aggregator="avg")
@@ -96,128 +119,64 @@ class ItssIncidentReport(models.Model):
                    t.itss_priority,
                    t.itss_state,
                    t.user_id,
+                   t.itss_ci_id AS ci_id,
+                   COALESCE(t.itss_fault_vendor_id, ci.vendor_id) AS vendor_id,
+                   t.channel_id,
+                   t.itss_contract_id AS contract_id,
                    t.partner_id,
                    t.commercial_partner_id,
                    1 AS nbr,
                    (t.itss_first_response_date IS NOT NULL)::int AS responded,
-                   (t.itss_resolved_date IS NOT NULL)::int AS resolved,
-                   (t.itss_state = 'closed')::int AS closed,
+                   -- a resolution the customer rejected is none: its continuation
+                   -- (a new ticket) carries the incident on
                    (t.itss_resolved_date IS NOT NULL
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected')::int
+                       AS resolved,
+                   (t.itss_state = 'closed'
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected')::int
+                       AS closed,
+                   -- first contact (DESIGN.md, "Resolution record"): only ever with
+                   -- tier-1 teams; every move above tier 1 counts an escalation
+                   (t.itss_resolved_date IS NOT NULL
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected'
+                    AND t.itss_tier = '1'
                     AND COALESCE(t.itss_escalation_count, 0) = 0)::int
                        AS first_contact_resolved,
                    (t.itss_first_response_date IS NOT NULL
                     AND NOT COALESCE(t.itss_response_breached, FALSE))::int
                        AS response_in_sla,
+                   -- the resolution target is decided at resolution, from the
+                   -- business recovery time where the ticket has one
                    (t.itss_resolved_date IS NOT NULL
+                    AND t.itss_close_origin IS DISTINCT FROM 'rejected'
                     AND NOT COALESCE(t.itss_resolve_breached, FALSE))::int
                        AS resolve_in_sla,
                    (t.itss_reopened_from_id IS NOT NULL)::int AS reopened,
                    CASE WHEN t.itss_first_response_date IS NOT NULL
-                        THEN t.itss_response_minutes END AS response_minutes,
+                        THEN GREATEST(COALESCE(t.itss_response_minutes, 0), 0)
+                        END AS response_minutes,
+                   -- wall-clock from logging (never before it: a guard)
                    CASE WHEN t.itss_first_response_date IS NOT NULL
-                        THEN EXTRACT(EPOCH FROM t.itss_first_response_date
-                                                - t.itss_logged_date)
+                        THEN GREATEST(EXTRACT(EPOCH FROM t.itss_first_response_date
+                                                  - t.itss_logged_date), 0)
                              / 60.0 END AS response_minutes_wall,
                    CASE WHEN t.itss_resolved_date IS NOT NULL
-                        THEN t.itss_resolve_minutes END AS resolve_minutes,
+                         AND t.itss_close_origin IS DISTINCT FROM 'rejected'
+                        THEN GREATEST(COALESCE(t.itss_resolve_minutes, 0), 0)
+                        END AS resolve_minutes,
+                   -- logging to the business recovery (what the target is decided
+                   -- on), the resolution where none is recorded
                    CASE WHEN t.itss_resolved_date IS NOT NULL
-                        THEN EXTRACT(EPOCH FROM t.itss_resolved_date
-                                                - t.itss_logged_date)
+                         AND t.itss_close_origin IS DISTINCT FROM 'rejected'
+                        THEN GREATEST(EXTRACT(EPOCH FROM
+                                 COALESCE(t.itss_recovery_date, t.itss_resolved_date)
+                                 - t.itss_logged_date), 0)
                              / 3600.0 END AS resolve_hours_wall,
-                   COALESCE(t.itss_paused_minutes, 0) AS paused_minutes,
+                   GREATEST(COALESCE(t.itss_paused_minutes, 0), 0) AS paused_minutes,
                    NULLIF(t.itss_satisfaction, '')::int AS satisfaction,
                    COALESCE(t.itss_escalation_count, 0) AS escalation_count
               FROM helpdesk_ticket t
+              LEFT JOIN itss_configuration_item ci ON ci.id = t.itss_ci_id
              WHERE t.itss_tier IS NOT NULL AND t.active
             """
         )
-
-    @api.model
-    def _itss_kpis(self, domain):
-        """The service KPIs of the tickets matching ``domain`` (one query)."""
-        query = self._search(domain)
-        rows = self.env.execute_query_dict(
-            SQL(
-                """
-                SELECT COUNT(*) AS logged,
-                       COALESCE(SUM(responded), 0) AS responded,
-                       COALESCE(SUM(resolved), 0) AS resolved,
-                       COALESCE(SUM(closed), 0) AS closed,
-                       COALESCE(SUM(first_contact_resolved), 0)
-                           AS first_contact_resolved,
-                       COALESCE(SUM(response_in_sla), 0) AS response_in_sla,
-                       COALESCE(SUM(resolve_in_sla), 0) AS resolve_in_sla,
-                       COALESCE(SUM(reopened), 0) AS reopened,
-                       AVG(response_minutes) AS response_avg,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes)
-                           AS response_median,
-                       AVG(response_minutes_wall) AS response_wall_avg,
-                       PERCENTILE_CONT(0.5)
-                           WITHIN GROUP (ORDER BY response_minutes_wall)
-                           AS response_wall_median,
-                       AVG(resolve_minutes) AS resolve_avg,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_minutes)
-                           AS resolve_median,
-                       AVG(resolve_hours_wall) AS resolve_wall_avg,
-                       PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_hours_wall)
-                           AS resolve_wall_median,
-                       COALESCE(SUM(paused_minutes), 0) AS paused_minutes,
-                       AVG(satisfaction) AS satisfaction,
-                       COALESCE(SUM(escalation_count), 0) AS escalations
-                  FROM %s
-                 WHERE %s
-                """,
-                query.from_clause,
-                query.where_clause or SQL("TRUE"),
-            )
-        )
-        kpi = rows[0]
-        resolved = kpi["resolved"]
-        kpi["fcr_rate"] = (
-            100.0 * kpi["first_contact_resolved"] / resolved if resolved else None
-        )
-        kpi["ontime_rate"] = (
-            100.0 * kpi["resolve_in_sla"] / resolved if resolved else None
-        )
-        kpi["response_rate"] = (
-            100.0 * kpi["response_in_sla"] / kpi["responded"]
-            if kpi["responded"]
-            else None
-        )
-        return kpi
-
-    @api.model
-    def _itss_period_kpis(self, date_from, date_to, domain=()):
-        """KPIs of a period: what was logged in it, and what was resolved in it."""
-        domain = list(domain)
-        logged = self._itss_kpis(
-            domain + [("date", ">=", date_from), ("date", "<", date_to)]
-        )
-        resolved = self._itss_kpis(
-            domain
-            + [("resolved_date", ">=", date_from), ("resolved_date", "<", date_to)]
-        )
-        return {
-            "logged": logged["logged"],
-            "responded": logged["responded"],
-            "response_in_sla": logged["response_in_sla"],
-            "response_rate": logged["response_rate"],
-            "response_avg": logged["response_avg"],
-            "response_median": logged["response_median"],
-            "response_wall_avg": logged["response_wall_avg"],
-            "response_wall_median": logged["response_wall_median"],
-            "reopened": logged["reopened"],
-            "escalations": logged["escalations"],
-            "resolved": resolved["resolved"],
-            "closed": resolved["closed"],
-            "first_contact_resolved": resolved["first_contact_resolved"],
-            "fcr_rate": resolved["fcr_rate"],
-            "resolve_in_sla": resolved["resolve_in_sla"],
-            "ontime_rate": resolved["ontime_rate"],
-            "resolve_avg": resolved["resolve_avg"],
-            "resolve_median": resolved["resolve_median"],
-            "resolve_wall_avg": resolved["resolve_wall_avg"],
-            "resolve_wall_median": resolved["resolve_wall_median"],
-            "paused_minutes": resolved["paused_minutes"],
-            "satisfaction": resolved["satisfaction"],
-        }

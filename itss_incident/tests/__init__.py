@@ -38,3 +38,4 @@ from . import test_service_report_concurrency
 from . import test_followup_register
 from . import test_followup_sample_concurrency
 from . import test_followup_register_pdf
+from . import test_report_kpis

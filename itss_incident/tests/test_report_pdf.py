@@ -161,6 +161,34 @@ class TestReportPdf(ItssCase, HttpCase):
             self.assertEqual(len(first), 1, f"row {n:02d}")
             self.assertEqual(first, last, f"row {n:02d} cut across pages")
 
+    def _check_width(self, pdf, target):
+        """Every page is A4 portrait (595 x 842 pt) and every word printed lies
+        within its width; the key figures' last column (``target``, its heading) is
+        printed on the first page, inside the page. pdftotext -bbox gives the page
+        boxes and the position of each word as printed (a column cut off at the
+        right edge is either lost or lies beyond the page's width)."""
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+            file.write(pdf)
+            file.flush()
+            layout = poppler("pdftotext", "-bbox", file.name, "-")
+        pages = re.findall(
+            r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', layout, re.S
+        )
+        self.assertTrue(pages)
+        for number, (width, height, words) in enumerate(pages, start=1):
+            width, height = float(width), float(height)
+            self.assertAlmostEqual(width, 595.3, delta=1.5, msg=f"A4 width {number}")
+            self.assertAlmostEqual(height, 841.9, delta=1.5, msg=f"A4 height {number}")
+            for x_min, x_max, word in re.findall(
+                r'<word xMin="([\d.-]+)" yMin="[\d.-]+" xMax="([\d.-]+)" '
+                r'yMax="[\d.-]+">([^<]*)</word>',
+                words,
+            ):
+                self.assertGreaterEqual(float(x_min), 0.0, word)
+                self.assertLessEqual(float(x_max), width, f"{word} on page {number}")
+        first = re.findall(r">([^<]*)</word>", pages[0][2])
+        self.assertIn(target, first, "the target column is printed")
+
     def test_wkhtmltopdf_has_patched_qt(self):
         version = subprocess.run(
             [_get_wkhtmltopdf_bin(), "--version"],
@@ -171,15 +199,19 @@ class TestReportPdf(ItssCase, HttpCase):
         self.assertIn("with patched qt", version)
 
     def test_pdf_english(self):
-        pages, images, _fonts = self._pages(self._pdf("en_US"))
+        pdf = self._pdf("en_US")
+        pages, images, _fonts = self._pages(pdf)
         self._check_layout(pages, images, "Page")
+        self._check_width(pdf, "Target")
         self.assertIn("Service Report", pages[0])
         self.assertIn(CUSTOMER, pages[0])
         self.assertIn("Tickets logged per week", "\n".join(pages))
 
     def test_pdf_chinese(self):
-        pages, images, fonts = self._pages(self._pdf("zh_CN"))
+        pdf = self._pdf("zh_CN")
+        pages, images, fonts = self._pages(pdf)
         self._check_layout(pages, images, "页:")
+        self._check_width(pdf, "目标")
         text = "\n".join(pages)
         # as a customer copies or searches it (not as look-alike Kangxi radicals)
         for term in ("服务报告", CUSTOMER, "每周登记事件单数", "按分类", "趋势"):

@@ -70,7 +70,13 @@ class TestReportTools(TransactionCase):
                 ("team", "By team"),
                 ("priority", "Breakdown by the priority of the ticket"),
             ],
-            "columns": ("Number Logged", "Resolved", "FCR (%)", "On time (%)"),
+            "columns": (
+                ("logged", "Number Logged"),
+                ("resolved", "Resolved"),
+                ("fcr_rate", "FCR (%)"),
+                ("ontime_rate", "On time (%)"),
+            ),
+            "availability": "Availability (%)",
         }
         labels = [("logged", "Tickets logged"), ("fcr_rate", "FCR")]
         content = service_report_xlsx(values, labels, texts)

@@ -15,11 +15,13 @@ def service_report_xlsx(values, labels, texts):
 
     ``values``: the figures of the report (``current`` and ``previous`` period, each
     with its ``label``; ``forecast``, ``forecast_method``; ``breakdowns`` by key, rows
-    with ``label``, ``logged``, ``resolved``, ``fcr_rate``, ``ontime_rate``).
+    with ``label`` and the figures of ``itss_kpis``, configuration items' rows with
+    their ``availability``).
     ``labels``: [(figure key, label)] in report order.
     ``texts``: ``title``, ``customer``, ``summary`` (sheet name), ``figure``,
-    ``forecast`` (headings), ``sections`` ([(breakdown key, title)]) and ``columns``
-    (the four headings after a breakdown's title).
+    ``forecast`` (headings), ``sections`` ([(breakdown key, title)]), ``columns``
+    ([(figure key, heading)] after a breakdown's title) and ``availability`` (the
+    heading of the configuration items' availability).
     """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -45,13 +47,15 @@ def service_report_xlsx(values, labels, texts):
     sheet.write(row + 1, 0, values["forecast_method"])
     for name, title in texts["sections"]:
         ws = book.add_worksheet(title[:31])
-        for col, head in enumerate((title, *texts["columns"])):
+        columns = list(texts["columns"])
+        if name == "ci":
+            columns.append(("availability", texts["availability"]))
+        for col, head in enumerate((title, *(head for _key, head in columns))):
             ws.write(0, col, head, bold)
         for r, line in enumerate(values["breakdowns"][name], start=1):
             ws.write(r, 0, str(line["label"]))
-            ws.write(r, 1, line["logged"])
-            ws.write(r, 2, line["resolved"])
-            ws.write(r, 3, _rate(line["fcr_rate"]))
-            ws.write(r, 4, _rate(line["ontime_rate"]))
+            for col, (key, _head) in enumerate(columns, start=1):
+                value = line.get(key)
+                ws.write(r, col, _rate(value) if isinstance(value, float) else value)
     book.close()
     return buffer.getvalue()
