@@ -106,6 +106,7 @@ class ItssServiceReportData(models.AbstractModel):
             "previous": previous,
             "history": history,
             "breakdowns": breakdowns,
+            "followup": self._itss_followup(company, customer, start, end),
             "forecast": linear_forecast(volumes),
             "forecast_method": self.env._(
                 "Linear trend (least squares) of the tickets logged in the %(n)s "
@@ -290,6 +291,18 @@ class ItssServiceReportData(models.AbstractModel):
         ]
 
     @api.model
+    @api.model
+    def _itss_followup(self, company, customer, start, end):
+        """The follow-up visits (回访) made in the period: the register's figures."""
+        domain = [
+            ("company_id", "=", company.id),
+            ("date", ">=", start),
+            ("date", "<", end),
+        ]
+        if customer:
+            domain.append(("partner_id", "=", customer.commercial_partner_id.id))
+        return self.env["itss.followup.visit"]._itss_report_figures(domain)
+
     def _itss_domain(self, company, customer):
         domain = [("company_id", "=", company.id)]
         if customer:

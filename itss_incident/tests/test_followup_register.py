@@ -164,6 +164,36 @@ class TestFollowupRegister(ItssCase):
         self.assertEqual(empty["visits"], 0)
         self.assertIsNone(empty["satisfaction"])
         self.assertIsNone(empty["satisfied_rate"])
+        # the customer's service report of the month shows them, as the desk prints it
+        data = self.env["itss.service.report.data"].with_user(self.agent)
+        today = tickets[0].itss_followup_visit_ids.date.date()
+        month = data._itss_values(
+            today.replace(day=1),
+            today,
+            partner_id=self.vip_company.id,
+            period="month",
+            charts=False,
+        )
+        self.assertEqual(month["followup"]["visits"], 4)
+        self.assertEqual(month["followup"]["satisfied_rate"], 66.7)
+        params = {
+            "partner_id": self.vip_company.id,
+            "period": "month",
+            "date_from": str(today.replace(day=1)),
+            "date_to": str(today),
+            "lang": "en_US",
+        }
+        html, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.agent)
+            ._render_qweb_html(
+                "itss_incident.action_report_itss_service",
+                [],
+                data={"itss_params": params},
+            )
+        )
+        section = html.decode().split('id="itss_followup"')[1].split("</table>")[0]
+        self.assertIn("66.7", section)
 
     def test_rights_engineer_portal(self):
         ticket = self._closed_ticket()
