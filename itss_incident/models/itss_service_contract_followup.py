@@ -134,14 +134,9 @@ class ItssServiceContract(models.Model):
         )
 
     def _itss_followup_bounds(self, month):
-        """The UTC bounds of ``month`` in the contract's support hours' time zone
-        (else the company's, else China's)."""
+        """The UTC bounds of ``month`` in the contract's time zone (``_itss_tz``)."""
         self.ensure_one()
-        tz = timezone(
-            self.calendar_id.tz
-            or self.company_id.resource_calendar_id.tz
-            or "Asia/Shanghai"
-        )
+        tz = timezone(self._itss_tz())
         return tuple(
             tz.localize(datetime.combine(day, time.min))
             .astimezone(utc)
