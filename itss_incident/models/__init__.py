@@ -1,3 +1,4 @@
+from . import itss_compat
 from . import itss_retarget_mixin
 from . import itss_priority_matrix
 from . import itss_duty_shift

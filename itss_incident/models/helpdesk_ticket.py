@@ -6,6 +6,7 @@ queue."""
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import compat
 from .itss_priority_matrix import (
     IMPACT_SELECTION,
     PRIORITY_SELECTION,
@@ -276,7 +277,7 @@ class HelpdeskTicket(models.Model):
                 or False
             )
             ticket.itss_reporter_phone = partner.phone
-            ticket.itss_reporter_mobile = partner.mobile
+            ticket.itss_reporter_mobile = compat.mobile(partner)
 
     @api.model_create_multi
     def create(self, vals_list):

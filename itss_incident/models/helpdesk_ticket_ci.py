@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 
 class HelpdeskTicket(models.Model):
     """The configuration item (配置项) an incident or alert concerns (001 100.6.1 step
@@ -149,8 +151,11 @@ class HelpdeskTicket(models.Model):
         提交配置管理负责人进行配置项修改"). Without a manager: the incident manager of
         the ticket's team, else an incident manager of the company. Once per ticket
         while the to-do is open."""
+        tickets = self.filtered(lambda t: t.itss_ci_update_needed and t.itss_ci_id)
+        if not tickets:
+            return
         activity_type = self.env.ref("itss_incident.mail_act_itss_ci_update")
-        for ticket in self.filtered(lambda t: t.itss_ci_update_needed and t.itss_ci_id):
+        for ticket in tickets:
             # sudo: the resolver tells the configuration manager; only incident
             # managers may edit the item and its to-dos
             item = ticket.itss_ci_id.sudo()
@@ -168,12 +173,8 @@ class HelpdeskTicket(models.Model):
             if not user:
                 user = self.env["res.users"].search(
                     [
-                        (
-                            "groups_id",
-                            "in",
-                            self.env.ref(
-                                "itss_incident.group_itss_incident_manager"
-                            ).id,
+                        *compat.in_group_domain(
+                            self.env.ref("itss_incident.group_itss_incident_manager")
                         ),
                         ("share", "=", False),
                         ("company_ids", "in", ticket.company_id.id),

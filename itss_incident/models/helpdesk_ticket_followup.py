@@ -1,6 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .. import compat
 from .helpdesk_ticket import SATISFACTION_SELECTION
 from .itss_followup_visit import FOLLOWUP_CHANNEL_SELECTION
 
@@ -85,7 +86,7 @@ class HelpdeskTicket(models.Model):
             .sudo()
             .search(
                 [
-                    ("groups_id", "in", group.ids),
+                    *compat.in_group_domain(group),
                     ("share", "=", False),
                     ("company_ids", "in", self.company_id.ids),
                 ],

@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .. import compat
+
 # event: (base of its log sequence, the company setting that sends it, its templates;
 # "accepted" shares the dispatch notice)
 CUSTOMER_NOTICES = {
@@ -59,11 +61,8 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _itss_sms_number(self, partner):
-        """The number a text message to ``partner`` goes to, or False: the mobile (Odoo
-        19 has no ``res.partner.mobile``: there the phone is the mobile)."""
-        if "mobile" in partner._fields:
-            return partner.mobile or False
-        return partner.phone or False
+        """The number a text message to ``partner`` goes to, or False."""
+        return compat.mobile(partner)
 
     def _itss_close_origin_label(self):
         self.ensure_one()

@@ -10,6 +10,7 @@ from pytz import utc
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from .helpdesk_ticket import TICKET_TYPE_SELECTION
 from .itss_priority_matrix import IMPACT_SELECTION, URGENCY_SELECTION
 
@@ -18,6 +19,7 @@ def hash_token(token):
     return hashlib.sha256((token or "").encode()).hexdigest()
 
 
+@compat.sql_constraints
 class ItssAlertSource(models.Model):
     """A monitoring system that raises incidents (自动告警): Prometheus Alertmanager or
     any tool that can POST JSON, authenticated by a secret token."""

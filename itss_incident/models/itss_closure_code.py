@@ -1,6 +1,9 @@
 from odoo import fields, models
 
+from .. import compat
 
+
+@compat.sql_constraints
 class ItssClosureCode(models.Model):
     """How a ticket ended (resolved, workaround, unsuccessful, duplicate...)."""
 

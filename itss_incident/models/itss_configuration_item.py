@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
+
 # The system types an IT service desk supports (事件所属系统类型, 001 100.6.1 step
 # 2), after the support groups of 000: applications, operating systems, middleware
 # and databases (应用系统支持组); minicomputers and PC servers, storage, switches and
@@ -28,6 +30,7 @@ CI_TYPE_SELECTION = [
 OUTAGE_TICKET_TYPES = ("incident", "security")
 
 
+@compat.sql_constraints
 class ItssConfigurationItem(models.Model):
     """A configuration item (配置项, CMDB-light): what an incident or an alert concerns
     (001 100.6.1 step 7), with its customer, vendor, configuration manager and place

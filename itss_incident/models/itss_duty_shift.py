@@ -5,7 +5,10 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
 
+
+@compat.sql_constraints
 class ItssDutyShift(models.Model):
     """A service desk agent on duty (当班) for a service desk team, from ``date_start``
     to ``date_end``: who owns the tickets logged then, and who may take over the

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .. import compat
 from .itss_priority_matrix import PRIORITY_SELECTION
 
 ROLE_SELECTION = [
@@ -28,6 +29,7 @@ RULE_SET_SELECTION = [
 ]
 
 
+@compat.sql_constraints
 class ItssEscalationRule(models.Model):
     """One line of the hierarchical escalation matrix (管理升级)."""
 

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from .. import compat
 from .helpdesk_ticket import FOLLOWUP_RESULT_SELECTION, SATISFACTION_SELECTION
 
 FOLLOWUP_CHANNEL_SELECTION = [
@@ -15,6 +16,7 @@ FOLLOWUP_SELECTION_SELECTION = [
 ]
 
 
+@compat.sql_constraints
 class ItssFollowupVisit(models.Model):
     """One follow-up visit (回访) of a closed ticket: a row of the follow-up register
     (回访服务登记表, 003 §6.2.10). Written by the service desk's Record Follow-up

@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
+
 IMPACT_SELECTION = [
     ("1", "Extensive"),
     ("2", "Significant"),
@@ -23,6 +25,7 @@ PRIORITY_SELECTION = [
 ]
 
 
+@compat.sql_constraints
 class ItssPriorityMatrix(models.Model):
     """One cell of a company's impact x urgency -> priority matrix."""
 

@@ -5,9 +5,11 @@ from pytz import timezone, utc
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
 from .res_company import MAJOR_PRIORITY_SELECTION
 
 
+@compat.sql_constraints
 class ItssServiceContract(models.Model):
     """A service contract (服务合同) with one customer: its support hours, SLA
     policies, major-incident threshold, KPI targets, service desk team and project

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_date
 
+from .. import compat
 from ..tools import run_locked_batch
 
 FOLLOWUP_MODE_SELECTION = [
@@ -20,6 +21,7 @@ FOLLOWUP_SAMPLE_TYPE_SELECTION = [
 ]
 
 
+@compat.sql_constraints
 class ItssServiceContract(models.Model):
     """Follow-up visits per contract (DESIGN.md "Follow-up visits"): every closed
     ticket, or a monthly sample drawn at random (003 §6.2.10: "服务台每月对事件处理

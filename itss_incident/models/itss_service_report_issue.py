@@ -2,9 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
+from .. import compat
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@compat.sql_constraints
 class ItssServiceReportIssue(models.Model):
     """One service report (服务报告) of a subscription and period, reviewed before it
     goes out (000 §9, 003 §6.2.11): the scheduled action generates it as a draft with
@@ -310,7 +313,7 @@ class ItssServiceReportIssue(models.Model):
         if self.contract_id.user_id:
             return self.contract_id.user_id
         group = self.env.ref("itss_incident.group_itss_incident_manager")
-        return group.sudo().users.filtered(
+        return compat.users_of(group.sudo()).filtered(
             lambda u: not u.share and self.company_id in u.company_ids
         )
 

@@ -7,9 +7,11 @@ from pytz import timezone, utc
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .. import compat
 from ..tools import run_locked_batch
 
 
+@compat.sql_constraints
 class ItssServiceReportSubscription(models.Model):
     """Who gets the monthly or quarterly service report of a contract, of a customer
     or of all customers; a contract's report (or one to review) is generated as a

@@ -1,7 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 
+
+@compat.sql_constraints
 class ItssSlaPause(models.Model):
     """One stay of a ticket in Pending: the SLA clock did not run."""
 

@@ -5,9 +5,11 @@ from pytz import utc
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .. import compat
 from .itss_priority_matrix import PRIORITY_SELECTION
 
 
+@compat.sql_constraints
 class ItssSlaPolicy(models.Model):
     """Response and resolution targets for the tickets of one priority, optionally
     only for some teams and/or categories, in the working time of a calendar."""

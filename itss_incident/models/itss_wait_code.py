@@ -1,6 +1,9 @@
 from odoo import fields, models
 
+from .. import compat
 
+
+@compat.sql_constraints
 class ItssWaitCode(models.Model):
     """Why a ticket waits (pending): vendor, customer, change, off-site repair..."""
 

@@ -1,8 +1,11 @@
 from odoo import api, fields, models
 
+from .. import compat
+
 MAJOR_PRIORITY_SELECTION = [("1", "P1 only"), ("2", "P1 and P2"), ("0", "None")]
 
 
+@compat.sql_constraints
 class ResCompany(models.Model):
     _inherit = "res.company"
 

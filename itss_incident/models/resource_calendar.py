@@ -6,10 +6,19 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .. import compat
 from ..tools import toast
 from ..tools.china_calendar import UnknownYear, china_days, library_version
 
 _logger = logging.getLogger(__name__)
+
+
+def _hour(hours):
+    """The time of day of a calendar's float hour (24.0 is the end of the day)."""
+    if hours >= 24:
+        return time.max
+    minutes = round(hours * 60)
+    return time(minutes // 60, minutes % 60)
 
 
 class ResourceCalendar(models.Model):
@@ -78,7 +87,7 @@ class ResourceCalendar(models.Model):
                 _logger.exception(
                     "resource.calendar %s: China's holidays not added", calendar.id
                 )
-        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        compat.cron_progress(self.env, done, 0)
 
     @api.model
     def _itss_install_china_holidays(self):
@@ -169,7 +178,6 @@ class ResourceCalendar(models.Model):
                 {
                     "name": name,
                     "calendar_id": self.id,
-                    "resource_id": False,
                     "time_type": "leave",
                     "date_from": self._itss_utc(start, time.min),
                     "date_to": self._itss_utc(end, time(23, 59, 59)),
@@ -185,22 +193,19 @@ class ResourceCalendar(models.Model):
         return sum((end - start).days + 1 for start, end, _name in runs)
 
     def _itss_add_workdays(self, workdays):
-        """Dated attendances for the make-up working days the calendar does not work
-        yet; their hours are those of the calendar's first working weekday."""
+        """Working hours dated ``itss_date`` for the make-up working days the
+        calendar does not work yet; their hours are those of the calendar's first
+        working weekday."""
         attendances = self.attendance_ids.filtered(
-            lambda a: (
-                not a.resource_id and not a.display_type and a.day_period != "lunch"
-            )
+            lambda a: not a.display_type and a.day_period != "lunch"
         )
-        undated = attendances.filtered(lambda a: not a.date_from and not a.date_to)
+        weekly = attendances.filtered(lambda a: not a.itss_date)
         vals_list, added = [], 0
         for day, name in workdays:
-            worked = undated.filtered(lambda a, d=day: int(a.dayofweek) == d.weekday())
-            if worked or attendances.filtered(
-                lambda a, d=day: a.date_from == d and a.date_to == d
-            ):
+            worked = weekly.filtered(lambda a, d=day: int(a.dayofweek) == d.weekday())
+            if worked or attendances.filtered(lambda a, d=day: a.itss_date == d):
                 continue  # a working day of the calendar already
-            model = self._itss_weekday_model(undated, day)
+            model = self._itss_weekday_model(weekly, day)
             if not model:
                 continue
             added += 1
@@ -209,8 +214,7 @@ class ResourceCalendar(models.Model):
                     "calendar_id": self.id,
                     "name": name,
                     "dayofweek": str(day.weekday()),
-                    "date_from": day,
-                    "date_to": day,
+                    "itss_date": day,
                     "hour_from": line.hour_from,
                     "hour_to": line.hour_to,
                     "day_period": line.day_period,
@@ -222,14 +226,53 @@ class ResourceCalendar(models.Model):
         self.env["resource.calendar.attendance"].create(vals_list)
         return added
 
-    def _itss_weekday_model(self, undated, day):
+    def _attendance_intervals_batch(
+        self, start_dt, end_dt, resources=None, domain=None, tz=None, lunch=False
+    ):
+        """Working hours dated ``itss_date`` count on their date only: the weekly
+        pattern leaves them out, and they are added on their date. (Odoo 18 had
+        dated attendances, 19.0 has none: one mechanism for both series.)"""
+        weekly = list(domain or []) + [("itss_date", "=", False)]
+        result = super()._attendance_intervals_batch(
+            start_dt, end_dt, resources=resources, domain=weekly, tz=tz, lunch=lunch
+        )
+        dated = self.env["resource.calendar.attendance"].search(
+            list(domain or [])
+            + [
+                ("calendar_id", "=", self.id),
+                ("display_type", "=", False),
+                ("day_period", "=" if lunch else "!=", "lunch"),
+                ("itss_date", ">=", start_dt.date() - timedelta(days=1)),
+                ("itss_date", "<=", end_dt.date() + timedelta(days=1)),
+            ]
+        )
+        if not dated:
+            return result
+        for resource in [*(resources or []), self.env["resource.resource"]]:
+            zone = tz or pytz.timezone((resource or self).tz or "UTC")
+            start, end = start_dt.astimezone(zone), end_dt.astimezone(zone)
+            items = []
+            for line in dated:
+                begin = zone.localize(
+                    datetime.combine(line.itss_date, _hour(line.hour_from))
+                )
+                stop = zone.localize(
+                    datetime.combine(line.itss_date, _hour(line.hour_to))
+                )
+                if begin < end and stop > start:
+                    items.append((max(begin, start), min(stop, end), line))
+            if items:
+                result[resource.id] = result[resource.id] | compat.Intervals(items)
+        return result
+
+    def _itss_weekday_model(self, weekly, day):
         """The attendances of the calendar's first working weekday (Monday-Friday) of
         ``day``'s week type: the hours of a make-up working day."""
         if self.two_weeks_calendar:
             week_type = str(self.env["resource.calendar.attendance"].get_week_type(day))
-            undated = undated.filtered(lambda a: a.week_type == week_type)
+            weekly = weekly.filtered(lambda a: a.week_type == week_type)
         for weekday in range(5):
-            lines = undated.filtered(lambda a, w=weekday: int(a.dayofweek) == w)
+            lines = weekly.filtered(lambda a, w=weekday: int(a.dayofweek) == w)
             if lines:
                 return lines.sorted("hour_from")
-        return undated.browse()
+        return weekly.browse()

@@ -10,3 +10,10 @@ class ResourceCalendarAttendance(models.Model):
         help="Added from the holiday library: a weekend day worked in lieu of a "
         "statutory holiday (调休上班日).",
     )
+    itss_date = fields.Date(
+        string="Working Date",
+        readonly=True,
+        index="btree_not_null",
+        help="These working hours count on this date only (a make-up working day), "
+        "not every week.",
+    )

@@ -1,5 +1,7 @@
 from datetime import datetime, time, timedelta
 
+import babel
+import babel.dates
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -332,7 +334,9 @@ class ItssServiceReportData(models.AbstractModel):
     def _itss_period_label(self, start, end, period, lang):
         last = end - timedelta(days=1)
         if period == "month":
-            return format_date(self.env, start, date_format="MMM yyyy", lang_code=lang)
+            # the locale's own year-month form: "Nov 2026", "2026年11月"
+            locale = babel.Locale.parse(lang or self.env.lang or "en_US")
+            return babel.dates.format_skeleton("yMMM", start, locale=locale)
         first_day = format_date(self.env, start, lang_code=lang)
         last_day = format_date(self.env, last, lang_code=lang)
         return f"{first_day} - {last_day}"

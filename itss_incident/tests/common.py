@@ -2,6 +2,7 @@ from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.itss_incident import compat
 
 STAGE_XMLIDS = {
     "new": "itss_incident.helpdesk_ticket_stage_itss_new",
@@ -89,7 +90,7 @@ class ItssCase(BaseCommon):
                 "name": "Test VIP contact",
                 "parent_id": cls.vip_company.id,
                 "phone": "+86 21 1111",
-                "mobile": "+86 138 1111",
+                compat.MOBILE: "+86 138 1111",
             }
         )
         cls.customer = Partner.create({"name": "Test plain customer"})

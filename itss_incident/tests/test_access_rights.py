@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError
 from odoo.tests import users
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 
 
@@ -78,7 +80,7 @@ class TestAccessRights(ItssCase):
             {
                 "name": "Test portal",
                 "login": "itss_portal",
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                compat.GROUPS: [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
         with self.assertRaises(AccessError):
@@ -93,7 +95,7 @@ class TestAccessRights(ItssCase):
             {
                 "name": "Test portal writer",
                 "login": "itss_portal_writer",
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                compat.GROUPS: [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
         ticket = self._ticket("resolved", partner_id=portal.partner_id.id)

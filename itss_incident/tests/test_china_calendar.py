@@ -83,7 +83,7 @@ class TestChinaCalendar(ItssCase):
             .replace(tzinfo=None),
         )
         sunday = self._china_lines().filtered(
-            lambda a: a.date_from.isoformat() == "2026-09-20"
+            lambda a: a.itss_date.isoformat() == "2026-09-20"
         )
         self.assertEqual(sunday.mapped("dayofweek"), ["6", "6"])
         self.assertEqual(
@@ -91,9 +91,8 @@ class TestChinaCalendar(ItssCase):
             [(8.5, 12.0), (13.0, 17.5)],
             "the hours of a normal weekday",
         )
-        self.assertEqual(sunday.mapped("date_to"), sunday.mapped("date_from"))
 
-    def test_odoo_honours_dated_attendances_on_a_weekend(self):
+    def test_dated_working_hours_on_a_weekend(self):
         intervals = self.calendar._work_intervals_batch(
             utc.localize(local("2026-09-19 00:00")),
             utc.localize(local("2026-09-22 00:00")),

@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 
 
@@ -99,7 +101,7 @@ class TestCloseFlow(ItssCase):
         wizard.with_user(self.agent).action_record()
         self.assertEqual(ticket.itss_followup_result, "satisfied")
         self.assertEqual(ticket.itss_followup_note, "All good")
-        self.assertFalse(activity.exists(), "the activity is done")
+        self.assertFalse(activity.exists().active, "the activity is done")
         open_ticket = self._ticket("in_progress")
         with self.assertRaisesRegex(UserError, "after closing"):
             open_ticket.action_itss_record_followup("satisfied")
@@ -181,7 +183,7 @@ class TestReconfirmation(ItssCase):
         pm = self.env["res.users"].create(
             {"name": "PM", "login": "reconf_pm", "email": "pm@x.com"}
         )
-        pm.partner_id.mobile = "+86 138 1234 5678"
+        pm.partner_id[compat.MOBILE] = "+86 138 1234 5678"
         self.team_l1.write(
             {
                 "itss_incident_manager_id": self.manager.id,

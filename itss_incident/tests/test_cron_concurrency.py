@@ -13,6 +13,8 @@ from psycopg2.errors import SerializationFailure
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import TransactionCase, tagged
 
+from odoo.addons.itss_incident import compat
+
 
 @tagged("post_install", "-at_install")
 class TestCronConcurrency(TransactionCase):
@@ -30,7 +32,7 @@ class TestCronConcurrency(TransactionCase):
                     "email": "pm@example.com",
                 }
             )
-            pm.partner_id.mobile = "+86 138 9999 0001"
+            pm.partner_id[compat.MOBILE] = "+86 138 9999 0001"
             team = env["helpdesk.ticket.team"].create(
                 {
                     "name": "Concurrency L1",

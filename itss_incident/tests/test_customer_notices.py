@@ -4,6 +4,8 @@ text message) at each step, as the roles who make the steps."""
 from odoo import fields
 from odoo.tests import new_test_user
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 
 
@@ -15,7 +17,7 @@ class TestCustomerNotices(ItssCase):
             {
                 "name": "Test reporting contact",
                 "email": "reporter@customer.example.com",
-                "mobile": "+86 139 2222 3333",
+                compat.MOBILE: "+86 139 2222 3333",
             }
         )
         cls.team_l1.user_id = cls.agent

@@ -6,6 +6,8 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 from .test_sla import local
 
@@ -42,12 +44,12 @@ class EscalationCase(ItssCase):
                 "login": login,
                 "name": name,
                 "email": f"{login}@example.com",
-                "groups_id": [
+                compat.GROUPS: [
                     (6, 0, [cls.env.ref("itss_incident.group_itss_engineer").id])
                 ],
             }
         )
-        user.partner_id.mobile = mobile
+        user.partner_id[compat.MOBILE] = mobile
         return user
 
     def _log_ticket(self, when, **vals):
@@ -340,11 +342,9 @@ class TestCronRobustness(EscalationCase):
             self._log_ticket(start, itss_impact="1", itss_urgency="1")
         calls = []
         with patch.object(
-            type(self.env["ir.cron"]),
-            "_notify_progress",
-            lambda self, done, remaining, deactivate=False: calls.append(
-                (done, remaining)
-            ),
+            compat,
+            "cron_progress",
+            lambda env, done, remaining: calls.append((done, remaining)),
         ):
             with freeze_time(start + timedelta(minutes=1)):
                 self.Ticket._cron_itss_escalate(batch_size=2)

@@ -12,6 +12,8 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 
 CONTACT = "Test evidence contact"
@@ -37,7 +39,7 @@ class EvidenceCase(ItssCase):
                 "name": CONTACT,
                 "parent_id": cls.audit_customer.id,
                 "email": "evidence@customer.example.com",
-                "mobile": "+86 139 5555 6666",
+                compat.MOBILE: "+86 139 5555 6666",
                 "phone": "+86 21 6666 7777",
             }
         )
@@ -171,7 +173,7 @@ class TestWorkOrder(EvidenceCase):
                 "name": "Test evidence portal",
                 "login": "itss_ev_portal",
                 "partner_id": self.contact.id,
-                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+                compat.GROUPS: [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
         report = self.env.ref("itss_incident.action_report_itss_work_order")

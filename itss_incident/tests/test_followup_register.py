@@ -91,7 +91,7 @@ class TestFollowupRegister(ItssCase):
         # the ticket's own follow-up fields, as before
         self.assertEqual(ticket.itss_followup_result, "satisfied")
         self.assertEqual(ticket.itss_followup_note, "Works again, thanks")
-        self.assertFalse(activity.exists(), "the follow-up activity is done")
+        self.assertFalse(activity.exists().active, "the follow-up activity is done")
         self.assertFalse(self._activities(ticket, self.complaint_type))
 
     def test_unsatisfied_is_a_complaint_for_the_incident_manager(self):

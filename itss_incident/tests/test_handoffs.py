@@ -8,6 +8,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, freeze_time, new_test_user
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 
 
@@ -28,7 +30,7 @@ class HandoffCase(ItssCase):
             name="Database Expert",
             groups="base.group_user,itss_incident.group_itss_engineer",
         )
-        cls.expert.partner_id.mobile = "+86 139 0000 0001"
+        cls.expert.partner_id[compat.MOBILE] = "+86 139 0000 0001"
         cls.team_l1.write({"user_id": cls.leader.id, "user_ids": [(4, cls.leader.id)]})
         cls.team_l2.write({"user_ids": [(4, cls.expert.id)]})
         cls.env.company.itss_default_team_id = cls.team_l1
@@ -308,7 +310,7 @@ class TestChase(HandoffCase):
 
     def test_without_a_mobile_by_mail_only(self):
         ticket = self._ticket("assigned", user_id=self.engineer.id)
-        self.engineer.partner_id.mobile = False
+        self.engineer.partner_id[compat.MOBILE] = False
         ticket.with_user(self.leader).action_itss_chase()
         self.assertEqual(self._chases(ticket).mapped("channel"), ["email"])
         self.assertFalse(self._sms(ticket))

@@ -7,6 +7,8 @@ from datetime import timedelta
 
 from odoo.tools import mute_logger
 
+from odoo.addons.itss_incident import compat
+
 from .smtp_sink import SmtpSink
 from .test_escalation import EscalationCase
 from .test_sla import local
@@ -20,7 +22,7 @@ class TestNotificationDelivery(EscalationCase):
             {
                 "name": "Test delivery contact",
                 "email": "reporter@customer.example.com",
-                "mobile": "+86 139 2222 4444",
+                compat.MOBILE: "+86 139 2222 4444",
             }
         )
         cls.env.company.write(
@@ -79,7 +81,7 @@ class TestNotificationDelivery(EscalationCase):
         # the mail queue's own run: the server accepts; our templates keep their
         # mails (auto_delete off), and a mail deleted later (an administrator
         # emptying the queue) leaves the row its recorded state
-        with SmtpSink() as sink:
+        with SmtpSink() as sink, compat.smtp_in_tests(self.env):
             self.env["ir.mail_server"].create(
                 {
                     "name": "Test loopback sink",
@@ -89,7 +91,7 @@ class TestNotificationDelivery(EscalationCase):
                     "smtp_encryption": "none",
                 }
             )
-            self.env["mail.mail"].process_email_queue(ids=mail.ids)
+            self.env["mail.mail"].process_email_queue(mail.ids)
         self.assertEqual(mail.state, "sent", mail.failure_reason)
         self.assertEqual(len(sink.messages), 1, "the server received it")
         self.assertEqual(mail_log.delivery_state, "sent")

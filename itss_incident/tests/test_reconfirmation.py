@@ -7,6 +7,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 
 
@@ -16,18 +18,18 @@ class TestReconfirmation(ItssCase):
         super().setUpClass()
         cls.reconfirm_type = cls.env.ref("itss_incident.mail_act_itss_reconfirm")
         cls.urgent_type = cls.env.ref("itss_incident.mail_act_itss_urgent")
-        cls.manager.partner_id.mobile = "+86 138 0000 0001"
+        cls.manager.partner_id[compat.MOBILE] = "+86 138 0000 0001"
         cls.pm = new_test_user(
             cls.env,
             login="reconf_pm",
             name="Project Manager Sun",
             groups="base.group_user",
         )
-        cls.pm.partner_id.mobile = "+86 138 0000 0002"
+        cls.pm.partner_id[compat.MOBILE] = "+86 138 0000 0002"
         cls.director = new_test_user(
             cls.env, login="reconf_dir", name="Director Qian", groups="base.group_user"
         )
-        cls.director.partner_id.mobile = "+86 138 0000 0003"
+        cls.director.partner_id[compat.MOBILE] = "+86 138 0000 0003"
         cls.team_l1.write(
             {
                 "itss_project_manager_id": cls.pm.id,

@@ -15,7 +15,7 @@ from PIL import Image
 from odoo.tests import HttpCase, tagged
 from odoo.tools.pdf import PdfFileReader
 
-from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
+from odoo.addons.itss_incident import compat
 
 from .common import ItssCase
 
@@ -191,7 +191,7 @@ class TestReportPdf(ItssCase, HttpCase):
 
     def test_wkhtmltopdf_has_patched_qt(self):
         version = subprocess.run(
-            [_get_wkhtmltopdf_bin(), "--version"],
+            [compat.wkhtmltopdf_bin(), "--version"],
             capture_output=True,
             check=True,
             timeout=30,
@@ -216,5 +216,9 @@ class TestReportPdf(ItssCase, HttpCase):
         # as a customer copies or searches it (not as look-alike Kangxi radicals)
         for term in ("服务报告", CUSTOMER, "每周登记事件单数", "按分类", "趋势"):
             self.assertIn(term, text)
-        self.assertIn("2026年11月01日", text)
+        # the period in the language's date format (Odoo 18: 2026年11月01日, Odoo
+        # 19: 2026/11/01) and the month in the locale's form
+        lang = self.env["res.lang"]._lang_get("zh_CN")
+        self.assertIn(date(2026, 11, 1).strftime(lang.date_format), text)
+        self.assertIn("2026年11月", text)
         self.assertIn("CID TrueType", fonts, "the Chinese font is embedded")

@@ -12,6 +12,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.itss_incident import compat
+
 from .common import ItssCase
 from .test_alerts import AlertMixin, alertmanager_payload
 
@@ -178,10 +180,10 @@ class TestPortalTimeOfOccurrence(HttpCase):
         shanghai = pytz.timezone("Asia/Shanghai")
         later = datetime.now(pytz.utc).astimezone(shanghai) + timedelta(hours=2)
         response = self._submit(later.strftime("%Y-%m-%dT%H:%M"))
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, compat.USER_ERROR_STATUS)
         self.assertIn("after the logging", response.text)
         response = self._submit("yesterday")
-        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.status_code, compat.USER_ERROR_STATUS)
         self.assertIn("is not a date and time", response.text)
         self.assertFalse(
             self.env["helpdesk.ticket"].search([("category_id", "=", self.category.id)])

@@ -76,7 +76,7 @@ class TestMigration140(ShippedCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.migration = _migration("18.0.1.4.0")
+        cls.migration = _migration("1.4.0")
         # the state of a database installed before 1.4.0, as the installer (the
         # superuser) left it
         for priority in "12":

@@ -2,6 +2,8 @@
 
 import logging
 
+from .. import compat
+
 _logger = logging.getLogger(__name__)
 
 
@@ -28,5 +30,5 @@ def run_locked_batch(model, query, batch_size, handle, on_failure=None):
             _logger.exception("%s %s: scheduled action failed", model._name, record.id)
             if on_failure:
                 on_failure(record)
-    env["ir.cron"]._notify_progress(done=done, remaining=max(len(ids) - batch_size, 0))
+    compat.cron_progress(env, done, max(len(ids) - batch_size, 0))
     return done

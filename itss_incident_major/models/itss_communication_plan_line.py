@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.itss_incident import compat
 from odoo.addons.itss_incident.tools import run_locked_batch
 
 AUDIENCES = [
@@ -16,6 +17,7 @@ AUDIENCES = [
 ]
 
 
+@compat.sql_constraints
 class ItssCommunicationPlanLine(models.Model):
     """Who is told what, how and how often during a major incident (沟通计划)."""
 

@@ -4,7 +4,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
 
 from .itss_major_incident import MANAGER_GROUP
 
@@ -209,16 +208,15 @@ class ItssCommunicationUpdate(models.Model):
             return state
         who = [("major_incident_id.manager_ids", "in", user.id)]
         if operation == "approve":
-            who = expression.OR(
-                [
-                    who,
-                    [
-                        ("line_ids", "!=", False),
-                        ("line_ids", "not any", [("approver_id", "!=", user.id)]),
-                    ],
-                ]
-            )
-        return expression.AND([state, who])
+            # or the approver of every line (list domains: one form on 18.0 and 19.0)
+            who = [
+                "|",
+                *who,
+                "&",
+                ("line_ids", "!=", False),
+                ("line_ids", "not any", [("approver_id", "!=", user.id)]),
+            ]
+        return state + who
 
     def _itss_allowed(self, operation):
         """The statements of ``self`` the current user may approve or send."""
@@ -230,9 +228,7 @@ class ItssCommunicationUpdate(models.Model):
         ]  # new records: nobody yet
         # sudo: every line and manager decides, not only those the user may read;
         # searched in the database, as the cache holds the lines as the user reads them
-        return self.browse(
-            self.sudo().search(expression.AND([[("id", "in", ids)], domain])).ids
-        )
+        return self.browse(self.sudo().search([("id", "in", ids), *domain]).ids)
 
     def _itss_activity_update(self):
         """Schedule, complete or remove the approval to-dos from the current state: a

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import is_html_empty
 
+from odoo.addons.itss_incident import compat
+
 MANAGER_GROUP = "itss_incident_major.group_itss_major_incident_manager"
 # The state moves by the buttons only: _transition passes _TRANSITION as the context's
 # ``itss_major_transition``, a Python object no JSON-RPC caller can send.
@@ -53,7 +55,7 @@ class ItssMajorIncident(models.Model):
         "res.users",
         "itss_major_incident_manager_rel",
         string="Major Incident Managers",
-        domain=lambda self: [("groups_id", "in", self.env.ref(MANAGER_GROUP).id)],
+        domain=lambda self: compat.in_group_domain(self.env.ref(MANAGER_GROUP)),
         tracking=True,
         help="Several managers take turns for round-the-clock work.",
     )

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.itss_incident import compat
+
 from .itss_major_incident import MANAGER_GROUP
 
 # A version's state and approval are facts the model derives: its transitions pass
@@ -10,6 +12,7 @@ _TRANSITION = object()
 FACT_FIELDS = {"state", "approved_by_id", "approved_date"}
 
 
+@compat.sql_constraints
 class ItssRecoveryPlan(models.Model):
     """One version of a major incident's recovery plan (恢复计划). An approved version
     is frozen and kept; a new version starts as a copy of the latest and supersedes

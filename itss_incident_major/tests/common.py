@@ -1,6 +1,7 @@
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
+from odoo.addons.itss_incident import compat
 
 MAJOR_MANAGER_GROUPS = (
     "base.group_user,itss_incident_major.group_itss_major_incident_manager"
@@ -30,7 +31,7 @@ class ItssMajorFixtures:
             tz="Asia/Shanghai",
             groups=MAJOR_MANAGER_GROUPS,
         )
-        cls.major_manager.partner_id.mobile = "+86 138 0000 7001"
+        cls.major_manager.partner_id[compat.MOBILE] = "+86 138 0000 7001"
         cls.engineer = new_test_user(
             cls.env,
             login=f"{cls.prefix}_engineer",
@@ -50,7 +51,7 @@ class ItssMajorFixtures:
             {
                 "name": f"{cls.label} Customer",
                 "email": f"{cls.prefix}.customer@example.com",
-                "mobile": "+86 139 0000 0001",
+                compat.MOBILE: "+86 139 0000 0001",
             }
         )
         cls.team = cls.env["helpdesk.ticket.team"].create(

@@ -8,6 +8,7 @@ from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
 from .common import ENGINEER_GROUPS, ItssMajorCase
+from odoo.addons.itss_incident import compat
 
 # the moments of the tests (UTC, as stored): a Friday morning in Shanghai
 NOW = datetime(2026, 11, 20, 1, 0, 0)
@@ -19,10 +20,10 @@ class TestMajorIncident(ItssMajorCase):
         super().setUpClass()
         # the team's director hears of every major incident; an engineer of the team
         # not on the ticket stays outside it
-        cls.director.groups_id = [
+        cls.director[compat.GROUPS] = [
             (4, cls.env.ref("itss_incident.group_itss_engineer").id)
         ]
-        cls.director.partner_id.mobile = "+86 138 0000 7002"
+        cls.director.partner_id[compat.MOBILE] = "+86 138 0000 7002"
         cls.outsider = new_test_user(
             cls.env, login="mi_outsider", name="Outsider", groups=ENGINEER_GROUPS
         )

@@ -8,13 +8,14 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
 from .common import ENGINEER_GROUPS, ItssMajorCase
+from odoo.addons.itss_incident import compat
 
 
 class TestReconfirmWithdrawal(ItssMajorCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.director.partner_id.mobile = "+86 138 0000 7002"
+        cls.director.partner_id[compat.MOBILE] = "+86 138 0000 7002"
         cls.team.itss_director_id = cls.director
         cls.other_engineer = new_test_user(
             cls.env, login="mi_rc_other", name="Other Engineer", groups=ENGINEER_GROUPS

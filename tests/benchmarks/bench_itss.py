@@ -19,6 +19,8 @@ import odoo
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tools import config
 
+from odoo.addons.itss_incident import compat
+
 
 class Meter:
     def __init__(self, cr):
@@ -46,7 +48,7 @@ def setup_team(env, itss):
         ]
     )
     for user in users:
-        user.partner_id.mobile = "+86 138 0000 0000"
+        user.partner_id[compat.MOBILE] = "+86 138 0000 0000"
     vals = {
         "name": "Bench team",
         "user_ids": [(6, 0, users[:1].ids)],

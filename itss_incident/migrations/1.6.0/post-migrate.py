@@ -1,0 +1,13 @@
+"""1.6.0: a make-up working day (调休上班日) is a line dated by ``itss_date``, on 18.0
+and 19.0 alike (19.0 has no dated attendances): the lines the holiday library added
+as dated attendances move their date there."""
+
+
+def migrate(cr, version):
+    cr.execute(
+        """
+        UPDATE resource_calendar_attendance
+           SET itss_date = date_from, date_from = NULL, date_to = NULL
+         WHERE itss_china_workday AND itss_date IS NULL AND date_from IS NOT NULL
+        """
+    )
