@@ -2,7 +2,7 @@
 {
     "name": "ITSS Incident Knowledge",
     "summary": "Publish incident solutions to the OCA knowledge base, suggest articles",
-    "version": "18.0.1.0.0",
+    "version": "1.0.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",

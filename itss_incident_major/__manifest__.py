@@ -2,7 +2,7 @@
 {
     "name": "ITSS Major Incidents",
     "summary": "Major incident process: recovery and communication plans, reviews",
-    "version": "18.0.1.3.0",
+    "version": "1.3.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",
