@@ -40,3 +40,4 @@ from . import test_followup_sample_concurrency
 from . import test_followup_register_pdf
 from . import test_report_kpis
 from . import test_db_constraints
+from . import test_series_records

@@ -116,8 +116,22 @@ class TestNotificationDelivery(EscalationCase):
         mail_log, _sms_log = self._notice_logs(ticket)
         mail = mail_log.mail_id
         self.assertTrue(mail)
-        with mute_logger("odoo.addons.mail.models.mail_mail"):
+        with (
+            SmtpSink() as sink,
+            compat.smtp_in_tests(self.env),
+            mute_logger("odoo.addons.mail.models.mail_mail"),
+        ):
+            self.env["ir.mail_server"].create(
+                {
+                    "name": "Test loopback sink",
+                    "sequence": 1,
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": sink.port,
+                    "smtp_encryption": "none",
+                }
+            )
             mail.send()
+        self.assertFalse(sink.messages, "nothing reached the server")
         self.assertEqual(mail.state, "exception")
         self.assertEqual(mail_log.delivery_state, "failed")
         reason = mail_log.failure_reason
