@@ -3,7 +3,12 @@ and 19.0 alike (19.0 has no dated attendances): the lines the holiday library ad
 as dated attendances move their date there."""
 
 
+from odoo.tools.sql import column_exists
+
+
 def migrate(cr, version):
+    if not column_exists(cr, "resource_calendar_attendance", "date_from"):
+        return  # 19.0: no dated attendances to move
     cr.execute(
         """
         UPDATE resource_calendar_attendance
