@@ -7,8 +7,9 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from .common import ENGINEER_GROUPS, ItssMajorCase
 from odoo.addons.itss_incident import compat
+
+from .common import ENGINEER_GROUPS, ItssMajorCase
 
 # the moments of the tests (UTC, as stored): a Friday morning in Shanghai
 NOW = datetime(2026, 11, 20, 1, 0, 0)

@@ -7,8 +7,9 @@ reason, kept), else the incident manager hears that it remains open."""
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 
-from .common import ENGINEER_GROUPS, ItssMajorCase
 from odoo.addons.itss_incident import compat
+
+from .common import ENGINEER_GROUPS, ItssMajorCase
 
 
 class TestReconfirmWithdrawal(ItssMajorCase):

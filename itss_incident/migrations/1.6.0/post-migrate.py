@@ -2,7 +2,6 @@
 and 19.0 alike (19.0 has no dated attendances): the lines the holiday library added
 as dated attendances move their date there."""
 
-
 from odoo.tools.sql import column_exists
 
 
