@@ -54,6 +54,12 @@ def mobile(partner):
     return partner[MOBILE] or False
 
 
+def separate_mobile(partner):
+    """The partner's mobile when it has one besides its phone (18.0), else False:
+    19.0 keeps one number, the phone."""
+    return False if V19 else partner.mobile or False
+
+
 def users_of(group):
     """The users explicitly in ``group`` (no implied groups)."""
     return group[USERS]

@@ -277,7 +277,7 @@ class HelpdeskTicket(models.Model):
                 or False
             )
             ticket.itss_reporter_phone = partner.phone
-            ticket.itss_reporter_mobile = compat.mobile(partner)
+            ticket.itss_reporter_mobile = compat.separate_mobile(partner)
 
     @api.model_create_multi
     def create(self, vals_list):
