@@ -1,12 +1,11 @@
 import {registry} from "@web/core/registry";
+import {RECORD_ITEM} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 /**
  * Service desk agent: picks the configuration item on the ticket form; its system
  * type shows; saves. Selectors use field names only; the text typed is the test's
  * own item.
  */
-
-const RECORD_ITEM = ".o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option)";
 
 registry.category("web_tour.tours").add("itss_ci_desk_pick", {
     steps: () => [

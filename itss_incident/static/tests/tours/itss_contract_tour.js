@@ -1,12 +1,11 @@
 import {registry} from "@web/core/registry";
+import {RECORD_ITEM} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 /**
  * Service desk agent: the ticket of a contact was logged under no contract; the agent
  * picks the customer's contract on the form and saves (the test then checks the
  * deadlines were re-targeted from the logging).
  */
-
-const RECORD_ITEM = ".o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option)";
 
 registry.category("web_tour.tours").add("itss_desk_corrects_contract", {
     steps: () => [

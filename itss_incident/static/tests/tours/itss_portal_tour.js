@@ -1,4 +1,5 @@
 import {registry} from "@web/core/registry";
+import {leavesPage} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 registry.category("web_tour.tours").add("itss_portal_report", {
     steps: () => [
@@ -27,11 +28,11 @@ registry.category("web_tour.tours").add("itss_portal_report", {
             trigger: "textarea[name='description']",
             run: "edit Nobody in finance can reach the payroll server.",
         },
-        {
+        leavesPage({
             content: "Submit",
             trigger: "form[action='/submitted/ticket'] button[type='submit']",
             run: "click",
-        },
+        }),
         {
             content: "The ticket page shows the ticket number at once",
             trigger: "[data-id='number']:contains(HT)",
@@ -55,11 +56,11 @@ registry.category("web_tour.tours").add("itss_portal_confirm", {
             trigger: "#itss_confirm_form textarea[name='comment']",
             run: "edit Fast and friendly",
         },
-        {
+        leavesPage({
             content: "Confirm",
             trigger: "#itss_confirm_form button[name='itss_confirm']",
             run: "click",
-        },
+        }),
         {
             content: "The ticket is closed: no buttons any more",
             trigger: "#itss_closed",
@@ -78,11 +79,11 @@ registry.category("web_tour.tours").add("itss_portal_reject", {
             trigger: "#itss_reject_form textarea[name='comment']",
             run: "edit The disk light is still red",
         },
-        {
+        leavesPage({
             content: "Not resolved",
             trigger: "#itss_reject_form button[name='itss_reject']",
             run: "click",
-        },
+        }),
         {
             content: "The customer lands on the new ticket, which follows the old one",
             trigger: "div:contains(Follows ticket)",

@@ -1,4 +1,5 @@
 import {registry} from "@web/core/registry";
+import {leavesPage} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 /**
  * Customer (portal user): reports a ticket, sees it enter the ITSS lifecycle with its
@@ -34,11 +35,11 @@ registry.category("web_tour.tours").add("itss_role_customer_report", {
             trigger: "textarea[name='description']",
             run: "edit The label printer in the warehouse jams every third label.",
         },
-        {
+        leavesPage({
             content: "Submit",
             trigger: "form[action='/submitted/ticket'] button[type='submit']",
             run: "click",
-        },
+        }),
         {
             content: "The ticket page shows the ticket number",
             trigger: "[data-id='number']:contains(/\\w+\\d+/)",
@@ -74,11 +75,11 @@ registry.category("web_tour.tours").add("itss_role_customer_confirm", {
             trigger: "#itss_confirm_form textarea[name='comment']",
             run: "edit Role tour: quick and clear",
         },
-        {
+        leavesPage({
             content: "Confirm the resolution",
             trigger: "#itss_confirm_form button[name='itss_confirm']",
             run: "click",
-        },
+        }),
         {
             content: "The ticket is closed",
             trigger: "body:not(:has(#itss_resolution)) #itss_closed",
@@ -105,11 +106,11 @@ registry.category("web_tour.tours").add("itss_role_customer_reject", {
             trigger: "#itss_reject_form textarea[name='comment']",
             run: "edit Role tour: the scans still have stripes",
         },
-        {
+        leavesPage({
             content: "Not resolved",
             trigger: "#itss_reject_form button[name='itss_reject']",
             run: "click",
-        },
+        }),
         {
             content: "The customer lands on the new ticket, which has no resolution yet",
             trigger: "body:not(:has(#itss_resolution, #itss_closed)) [data-id='number']",

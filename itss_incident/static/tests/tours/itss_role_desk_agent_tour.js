@@ -1,6 +1,12 @@
 import {registry} from "@web/core/registry";
-import {rpc} from "@web/core/network/rpc";
-import {formatDateTime} from "@web/core/l10n/dates";
+import {
+    clickActionButton,
+    editDateTime,
+    pickMany2one,
+    rememberNumber,
+    selectValue,
+    toastNamesTheTicket,
+} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 /**
  * Service desk agent (服务台): starts on the queues page, logs a phone call from the
@@ -12,73 +18,8 @@ import {formatDateTime} from "@web/core/l10n/dates";
 
 const {DateTime} = luxon;
 
-// a record of a many2one's dropdown (not "Search More...", "Create...", loading)
-const RECORD_ITEM = ".o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option)";
-
-function pickMany2one(field, text, scope = ".o_form_view") {
-    return [
-        {
-            content: `Type ${text} in ${field}`,
-            trigger: `${scope} .o_field_widget[name='${field}'] input`,
-            run: `edit ${text}`,
-        },
-        {
-            // the list filtered by the typed text, not the one the click opened
-            content: `Choose ${text} among the matches`,
-            trigger: `.o-autocomplete--dropdown-menu:not(:has(${RECORD_ITEM}:not(:contains(${text})))) ${RECORD_ITEM} a:contains(${text})`,
-            run: "click",
-        },
-        {
-            content: `${field} is set`,
-            trigger: `body:not(:has(.o-autocomplete--dropdown-menu)) ${scope} .o_field_widget[name='${field}'] input:value(${text})`,
-        },
-    ];
-}
-
-/** Click the form button of type "action" opening the window action ``xmlid``. */
-function clickActionButton(xmlid) {
-    return {
-        content: `Open ${xmlid}`,
-        trigger: ".o_form_view .o_form_statusbar button[type='action']",
-        async run(helpers) {
-            const action = await rpc("/web/action/load", {action_id: xmlid});
-            await helpers.click(`.o_form_statusbar button[type='action'][name='${action.id}']`);
-        },
-    };
-}
-
-/** The number of the ticket open in the form, for the toasts (set by rememberNumber). */
-let ticketNumber = null;
 /** The label of the queue tile clicked last. */
 let queueLabel = null;
-
-function rememberNumber() {
-    return {
-        content: "The ticket number (the toasts name it)",
-        trigger: ".o_form_view .o_field_widget[name='number']:contains(/\\d/)",
-        run() {
-            ticketNumber = this.anchor.textContent.trim();
-        },
-    };
-}
-
-/** A new toast (display_notification) names the ticket; it is marked as seen so that
- * the next step waits for the next toast. */
-function toastNamesTheTicket(what) {
-    return {
-        content: `A toast confirms: ${what}`,
-        trigger: ".o_notification:not(.o_itss_seen) .o_notification_content",
-        run() {
-            const toast = this.anchor.closest(".o_notification");
-            toast.classList.add("o_itss_seen");
-            if (!ticketNumber || !this.anchor.textContent.includes(ticketNumber)) {
-                throw new Error(
-                    `The toast "${this.anchor.textContent}" does not name ticket ${ticketNumber}`
-                );
-            }
-        },
-    };
-}
 
 registry.category("web_tour.tours").add("itss_role_desk_log_dispatch", {
     steps: () => [
@@ -123,16 +64,9 @@ registry.category("web_tour.tours").add("itss_role_desk_log_dispatch", {
         ...pickMany2one("partner_id", "Role Tour Caller"),
         ...pickMany2one("category_id", "Role Tour Network"),
         ...pickMany2one("channel_id", "Phone"),
-        {
-            content: "Impact: moderate",
-            trigger: ".o_form_view .o_field_widget[name='itss_impact'] select",
-            run: 'select "3"',
-        },
-        {
-            content: "Urgency: high",
-            trigger: ".o_form_view .o_field_widget[name='itss_urgency'] select",
-            run: 'select "2"',
-        },
+        // impact: moderate, urgency: high
+        ...selectValue("helpdesk.ticket", "itss_impact", "3"),
+        ...selectValue("helpdesk.ticket", "itss_urgency", "2"),
         {
             content: "Save the ticket",
             trigger: ".o_form_view .o_form_button_save",
@@ -194,19 +128,10 @@ registry.category("web_tour.tours").add("itss_role_desk_hold", {
             trigger: ".modal .o_field_widget[name='wait_code_id'].o_required_modifier",
         },
         ...pickMany2one("wait_code_id", "Role Tour waiting for the vendor", ".modal"),
-        {
-            content: "Until tomorrow, on the hour",
-            trigger: ".modal .o_field_widget[name='pending_until'] input",
-            async run(helpers) {
-                const until = DateTime.now().plus({days: 1}).startOf("hour");
-                await helpers.edit(formatDateTime(until));
-                await helpers.press("Enter");
-            },
-        },
-        {
-            content: "The time is taken",
-            trigger: ".modal .o_field_widget[name='pending_until'] input:value(/\\d/)",
-        },
+        // until tomorrow, on the hour
+        ...editDateTime("pending_until", () =>
+            DateTime.now().plus({days: 1}).startOf("hour")
+        ),
         {
             content: "A note for the history",
             trigger: ".modal .o_field_widget[name='note'] textarea",

@@ -1,6 +1,11 @@
 import {registry} from "@web/core/registry";
-import {rpc} from "@web/core/network/rpc";
-import {formatDateTime} from "@web/core/l10n/dates";
+import {
+    editDateTime,
+    gearMenuAction,
+    pickMany2one,
+    rememberNumber,
+    toastNamesTheTicket,
+} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 /**
  * Support engineer (一线/二线): accepts a dispatched ticket, puts it on hold through
@@ -8,80 +13,6 @@ import {formatDateTime} from "@web/core/l10n/dates";
  * another ticket to the next tier; cancels a third one from the gear menu. Selectors
  * use field, button and action names only; the texts typed are the test's own data.
  */
-
-const {DateTime} = luxon;
-
-// a record of a many2one's dropdown (not "Search More...", "Create...", loading)
-const RECORD_ITEM = ".o-autocomplete--dropdown-item:not(.o_m2o_dropdown_option)";
-
-function pickMany2one(field, text, scope = ".o_form_view") {
-    return [
-        {
-            content: `Type ${text} in ${field}`,
-            trigger: `${scope} .o_field_widget[name='${field}'] input`,
-            run: `edit ${text}`,
-        },
-        {
-            // the list filtered by the typed text, not the one the click opened
-            content: `Choose ${text} among the matches`,
-            trigger: `.o-autocomplete--dropdown-menu:not(:has(${RECORD_ITEM}:not(:contains(${text})))) ${RECORD_ITEM} a:contains(${text})`,
-            run: "click",
-        },
-        {
-            content: `${field} is set`,
-            trigger: `body:not(:has(.o-autocomplete--dropdown-menu)) ${scope} .o_field_widget[name='${field}'] input:value(${text})`,
-        },
-    ];
-}
-
-/** Type a moment ``minutes`` from now (negative: in the past) in a datetime field. */
-function editDateTime(field, minutes, scope = ".modal") {
-    return [
-        {
-            content: `${field}: ${minutes} minutes from now`,
-            trigger: `${scope} .o_field_widget[name='${field}'] input`,
-            async run(helpers) {
-                await helpers.edit(formatDateTime(DateTime.now().plus({minutes})));
-                await helpers.press("Enter");
-            },
-        },
-        {
-            content: `${field} is taken`,
-            trigger: `${scope} .o_field_widget[name='${field}'] input:value(/\\d/)`,
-        },
-    ];
-}
-
-/** The number of the ticket open in the form, for the toasts (set by rememberNumber). */
-let ticketNumber = null;
-
-function rememberNumber() {
-    return {
-        content: "The ticket number (the toasts name it)",
-        trigger: ".o_form_view .o_field_widget[name='number']:contains(/\\d/)",
-        run() {
-            ticketNumber = this.anchor.textContent.trim();
-        },
-    };
-}
-
-/** A new toast (display_notification) names the ticket; it is marked as seen so that
- * the next step waits for the next toast. */
-function toastNamesTheTicket(what) {
-    return {
-        content: `A toast confirms: ${what}`,
-        trigger: ".o_notification:not(.o_itss_seen) .o_notification_content",
-        run() {
-            const toast = this.anchor.closest(".o_notification");
-            toast.classList.add("o_itss_seen");
-            if (!ticketNumber || !this.anchor.textContent.includes(ticketNumber)) {
-                throw new Error(
-                    `The toast "${this.anchor.textContent}" does not name ticket ${ticketNumber}`
-                );
-            }
-        },
-    };
-}
 
 registry.category("web_tour.tours").add("itss_role_engineer_accept_hold_resolve", {
     steps: () => [
@@ -176,27 +107,10 @@ registry.category("web_tour.tours").add("itss_role_engineer_escalate", {
 registry.category("web_tour.tours").add("itss_role_engineer_cancel", {
     steps: () => [
         rememberNumber(),
-        {
-            content: "Open the gear menu",
-            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
-            run: "click",
-        },
-        {
-            content: "Cancel Ticket (the server action, by its name in the user's language)",
-            trigger: ".o-dropdown--menu .o-dropdown-item",
-            async run(helpers) {
-                const action = await rpc("/web/action/load", {
-                    action_id: "itss_incident.helpdesk_ticket_action_server_itss_cancel",
-                });
-                const item = [...document.querySelectorAll(".o-dropdown--menu .o-dropdown-item")].find(
-                    (el) => el.textContent.trim() === action.name
-                );
-                if (!item) {
-                    throw new Error(`No "${action.name}" in the gear menu`);
-                }
-                await helpers.click(item);
-            },
-        },
+        ...gearMenuAction(
+            "itss_incident.helpdesk_ticket_action_server_itss_cancel",
+            "Cancel Ticket (the server action, by its name in the user's language)"
+        ),
         {
             content: "The reason is required",
             trigger: ".modal .o_field_widget[name='reason'].o_required_modifier textarea",

@@ -1,5 +1,5 @@
 import {registry} from "@web/core/registry";
-import {rpc} from "@web/core/network/rpc";
+import {clickActionButton} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 /**
  * Incident manager (事件经理): takes back a mistaken resolution with a reason, then
@@ -9,18 +9,7 @@ import {rpc} from "@web/core/network/rpc";
 
 registry.category("web_tour.tours").add("itss_role_manager_take_back", {
     steps: () => [
-        {
-            content: "Take Back Resolution",
-            trigger: ".o_form_view .o_form_statusbar button[type='action']",
-            async run(helpers) {
-                const action = await rpc("/web/action/load", {
-                    action_id: "itss_incident.itss_ticket_reopen_action",
-                });
-                await helpers.click(
-                    `.o_form_statusbar button[type='action'][name='${action.id}']`
-                );
-            },
-        },
+        clickActionButton("itss_incident.itss_ticket_reopen_action", "Take Back Resolution"),
         {
             content: "Say why",
             trigger: ".modal .o_field_widget[name='reason'] textarea",

@@ -1,5 +1,5 @@
 import {registry} from "@web/core/registry";
-import {rpc} from "@web/core/network/rpc";
+import {gearMenuAction, selectValue} from "@itss_incident/../tests/tours/itss_tour_utils";
 
 /**
  * The major incident manager's day: declare a major incident from a ticket, start
@@ -14,27 +14,10 @@ const SAVED = ".o_form_view:has(.o_form_status_indicator_buttons.invisible)";
 
 registry.category("web_tour.tours").add("itss_role_major_manager", {
     steps: () => [
-        {
-            content: "Open the gear menu",
-            trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
-            run: "click",
-        },
-        {
-            content: "Declare Major Incident (the server action, by its name in the user's language)",
-            trigger: ".o-dropdown--menu .o-dropdown-item",
-            async run(helpers) {
-                const action = await rpc("/web/action/load", {
-                    action_id: "itss_incident_major.helpdesk_ticket_action_server_itss_declare_major",
-                });
-                const item = [...document.querySelectorAll(".o-dropdown--menu .o-dropdown-item")].find(
-                    (el) => el.textContent.trim() === action.name
-                );
-                if (!item) {
-                    throw new Error(`No "${action.name}" in the gear menu`);
-                }
-                await helpers.click(item);
-            },
-        },
+        ...gearMenuAction(
+            "itss_incident_major.helpdesk_ticket_action_server_itss_declare_major",
+            "Declare Major Incident (the server action, by its name in the user's language)"
+        ),
         {
             content: "Say why",
             trigger: ".modal div[name='reason'] textarea",
@@ -99,11 +82,13 @@ registry.category("web_tour.tours").add("itss_role_major_manager", {
             trigger: `${LINES} .o_field_x2many_list_row_add a`,
             run: "click",
         },
-        {
-            content: "The customers",
-            trigger: `${LINES} .o_selected_row td[name='audience'] select`,
-            run: 'select "customers"',
-        },
+        // the customers
+        ...selectValue(
+            "itss.communication.plan.line",
+            "audience",
+            "customers",
+            `${LINES} .o_selected_row`
+        ),
         {
             trigger: `${LINES} .o_selected_row td[name='contact_ids'] input`,
             run: "fill Tour Customer",
