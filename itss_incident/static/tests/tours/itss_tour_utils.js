@@ -56,6 +56,17 @@ export function pickMany2one(field, text, scope = ".o_form_view") {
     ];
 }
 
+/** Resolve once ``condition()`` holds; fail with ``message()`` after ``timeout`` ms. */
+async function waitUntil(condition, message, timeout = 5000) {
+    const end = Date.now() + timeout;
+    while (!condition()) {
+        if (Date.now() > end) {
+            throw new Error(message());
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
 /** The label of ``value`` in the selection ``field`` of ``model``, in the user's
  * language. */
 async function selectionLabel(model, field, value) {
@@ -109,12 +120,16 @@ export function selectValue(model, field, value, scope = ".o_form_view") {
             },
         },
         {
+            // the record applies the value after the pending onchanges: wait for it
             content: `${field} is set`,
             trigger: `body:not(:has(.o_select_menu_menu)) ${widget} .o_select_menu_toggler`,
-            run() {
-                if (this.anchor.value !== label) {
-                    throw new Error(`${field} shows "${this.anchor.value}", not "${label}"`);
-                }
+            async run() {
+                const toggler = `${widget} .o_select_menu_toggler`;
+                const shown = () => document.querySelector(toggler)?.value;
+                await waitUntil(
+                    () => shown() === label,
+                    () => `${field} shows "${shown()}", not "${label}"`
+                );
             },
         },
     ];
