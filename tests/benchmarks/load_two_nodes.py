@@ -1018,36 +1018,132 @@ def print_profile(logs):
         )
 
 
-def profile_alert_worker(node, seconds=20):
-    """py-spy's top functions of one worker of ``node`` while alerts are posted, if
-    py-spy is installed."""
-    spy = shutil.which("py-spy")
-    if not spy:
-        print(
-            "(py-spy not installed: no sampling profile of a worker; see the access log figures)"
-        )
-        return
+def worker_pids(node):
+    """(cron worker, HTTP workers) of ``node``'s prefork server: Odoo runs its cron
+    workers at nice 10; the gevent (websocket) process is left out."""
+    cron, http = None, []
     children = subprocess.run(
         ["pgrep", "-P", str(node.proc.pid)], capture_output=True, text=True
     ).stdout.split()
-    if children:
-        out = subprocess.run(
-            [
-                spy,
-                "record",
-                "-p",
-                children[0],
-                "-d",
-                str(seconds),
-                "-f",
-                "raw",
-                "-o",
-                "/dev/stdout",
-            ],
-            capture_output=True,
-            text=True,
+    for pid in children:
+        try:
+            with open(f"/proc/{pid}/cmdline") as cmd:
+                if "gevent" in cmd.read().split("\0"):  # not --gevent-port
+                    continue
+            with open(f"/proc/{pid}/stat") as stat:
+                nice = int(stat.read().rsplit(")", 1)[1].split()[16])
+        except OSError:
+            continue
+        if nice > 0:
+            cron = pid
+        else:
+            http.append(pid)
+    return cron, http
+
+
+class Profiler:
+    """Where the time goes while the load runs: a sampling profile of one cron worker
+    and one HTTP worker (py-spy, when on PATH), and what the database's sessions are
+    doing (pg_stat_activity every second: running, or waiting for a lock, or idle in
+    an open transaction, and the longest transaction)."""
+
+    def __init__(self, dsn, db, workdir):
+        self.dsn, self.db, self.workdir = dsn, db, workdir
+        self.samples = defaultdict(int)
+        self.longest = (0.0, "")
+        self.spies = []
+        self.ticks = 0
+
+    def sample(self, stop):
+        cnx = psycopg2.connect(self.dsn)
+        cnx.autocommit = True
+        with cnx.cursor() as cr:
+            while not stop.is_set():
+                cr.execute(
+                    """SELECT state, coalesce(wait_event_type || ':' || wait_event, 'cpu'),
+                              regexp_replace(left(ltrim(query), 60), '\\s+', ' ', 'g'),
+                              extract(epoch FROM now() - xact_start)
+                         FROM pg_stat_activity
+                        WHERE datname = %s AND pid <> pg_backend_pid() AND state <> 'idle'""",
+                    (self.db,),
+                )
+                self.ticks += 1
+                for state, wait, query, age in cr.fetchall():
+                    what = "idle in transaction" if state.startswith("idle") else wait
+                    self.samples[(what, query)] += 1
+                    if age and age > self.longest[0]:
+                        self.longest = (float(age), query)
+                stop.wait(1)
+        cnx.close()
+
+    def spy(self, nodes, seconds):
+        spy = shutil.which("py-spy")
+        if not spy:
+            return
+        cron, http = worker_pids(nodes[0])
+        for name, pid in (("cron", cron), ("http", http[0] if http else None)):
+            if pid:
+                out = os.path.join(self.workdir, f"py-spy-{name}.txt")
+                self.spies.append(
+                    (
+                        name,
+                        out,
+                        subprocess.Popen(
+                            [
+                                spy,
+                                "record",
+                                "-p",
+                                pid,
+                                "-d",
+                                str(seconds),
+                                "-r",
+                                "50",
+                                "-f",
+                                "raw",
+                                "-o",
+                                out,
+                            ],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL,
+                        ),
+                    )
+                )
+
+    def report(self):
+        print(
+            f"\ndatabase sessions of {self.db}, {self.ticks} samples (1/s): share of samples"
         )
-        print(out.stdout[-4000:])
+        for (what, query), n in sorted(self.samples.items(), key=lambda r: -r[1])[:12]:
+            print(f"{n / self.ticks:>6.2f} sessions  {what:<28} {query}")
+        print(f"longest transaction: {self.longest[0]:.1f} s ({self.longest[1]})")
+        if not self.spies:
+            print("(py-spy not on PATH: no sampling profile of the workers)")
+        for name, out, proc in self.spies:
+            proc.wait()
+            inclusive, leaf, samples = defaultdict(int), defaultdict(int), 0
+            if os.path.exists(out):
+                for line in open(out):
+                    stack, _sep, count = line.rstrip().rpartition(" ")
+                    if not count.isdigit():
+                        continue
+                    count = int(count)
+                    samples += count
+                    frames = [
+                        re.sub(r" \(.*?([\w/.]+\.py):\d+\)", r" (\1)", f)
+                        for f in stack.split(";")
+                    ]
+                    leaf[frames[-1]] += count
+                    for frame in set(frames):
+                        if "itss_incident" in frame or "/odoo/" in frame:
+                            inclusive[frame] += count
+            print(
+                f"\npy-spy, node 0's {name} worker: {samples} samples; own time (leaf frames):"
+            )
+            for frame, n in sorted(leaf.items(), key=lambda r: -r[1])[:8]:
+                print(f"{n / max(samples, 1):>6.1%}  {frame[:110]}")
+            print("inclusive time, Odoo's and our frames:")
+            for frame, n in sorted(inclusive.items(), key=lambda r: -r[1])[:14]:
+                print(f"{n / max(samples, 1):>6.1%}  {frame[:110]}")
 
 
 # --- main ------------------------------------------------------------------------------
@@ -1142,9 +1238,14 @@ def main():
                 for i in range(args.agents)
             ]
         )
+        profiler = Profiler(admin_dsn, args.db, args.workdir)
+        stop_sampling = threading.Event()
+        sampler = threading.Thread(target=profiler.sample, args=(stop_sampling,))
+        sampler.start()
         started = time.time()
         for thread in threads:
             thread.start()
+        profiler.spy(nodes, min(60, duration - 5))
         last_shift = None
         while load.running():
             time.sleep(
@@ -1158,13 +1259,14 @@ def main():
         for thread in threads:
             thread.join()
         seconds = time.time() - started
+        stop_sampling.set()
+        sampler.join()
         last_shift = shift_dates(admin_dsn, fixtures)
         say("Load over: checking the database (waiting for the due cron work)")
         failures += check(dsn, load, stats, fixtures, last_shift)
-        met = print_figures(stats, seconds)
+        print_figures(stats, seconds)
         print_profile([n.log for n in nodes])
-        if not met:
-            profile_alert_worker(nodes[0])
+        profiler.report()
         if replica:
             say("Reports on the replica")
             primary_log = os.path.join(pg_dir, "postgres.log")
