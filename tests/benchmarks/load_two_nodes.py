@@ -310,6 +310,7 @@ class Stats:
         self.lock = threading.Lock()
         self.latency = defaultdict(list)
         self.errors = defaultdict(lambda: defaultdict(int))
+        self.examples = {}  # a response body per kind of failure
 
     def record(self, kind, seconds, error=None):
         with self.lock:
@@ -516,9 +517,12 @@ class Load:
                     headers=headers,
                     timeout=60,
                 )
-                return (
-                    None if response.status_code == 200 else str(response.status_code)
-                ), None
+                if response.status_code != 200:
+                    self.stats.examples.setdefault(
+                        f"alert {response.status_code}", response.text[-300:]
+                    )
+                    return str(response.status_code), None
+                return None, None
 
             results[slot] = timed(self.stats, f"alert {fingerprint[1]}", send)[0]
 
@@ -616,26 +620,27 @@ class Load:
 
 # --- stored dates and crons ------------------------------------------------------------
 
-SLA_DATES = (
-    "itss_logged_date",
-    "itss_response_deadline",
-    "itss_resolve_deadline",
-    "itss_response_warn_date",
-    "itss_response_warn2_date",
-    "itss_resolve_warn_date",
-    "itss_resolve_warn2_date",
-    "itss_next_action_date",
-)
+# moments the shift leaves alone: the cron's own bookkeeping (null on shifted tickets)
+NOT_SHIFTED = ("itss_escalation_checked_date", "itss_escalation_retry_date")
 
 
 def shift_dates(dsn, fixtures):
-    """Make cron work due: open load tickets' SLA dates 12 hours earlier (warnings and
-    breaches due), resolved ones' auto-close in the past; wake both cron workers.
-    Returns the moment (UTC, naive) by which this work is due."""
+    """Make cron work due: every stored moment of open tickets not yet checked by the
+    escalation 12 hours earlier (logged, occurred, dispatched, deadlines, warnings...:
+    they stay consistent, warnings and breaches fall due), resolved ones' auto-close
+    in the past; wake both cron workers. Returns the moment (UTC, naive) by which
+    this work is due."""
     with psycopg2.connect(dsn) as cnx, cnx.cursor() as cr:
         cr.execute("SELECT (now() AT TIME ZONE 'UTC')::timestamp(0)")
         (moment,) = cr.fetchone()
-        sets = ", ".join(f"{name} = {name} - interval '12 hours'" for name in SLA_DATES)
+        cr.execute(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = 'helpdesk_ticket' AND data_type LIKE 'timestamp%%'
+                  AND column_name LIKE 'itss\\_%%' AND column_name <> ALL(%s)""",
+            (list(NOT_SHIFTED),),
+        )
+        columns = [name for (name,) in cr.fetchall()]
+        sets = ", ".join(f"{name} = {name} - interval '12 hours'" for name in columns)
         cr.execute(
             f"""UPDATE helpdesk_ticket SET {sets}
                  WHERE itss_state IN ('new', 'assigned', 'in_progress')
@@ -677,15 +682,21 @@ def check(dsn, load, stats, fixtures, last_shift):
     failures = []
     with psycopg2.connect(dsn) as cnx, cnx.cursor() as cr:
         cr.execute(
-            "SELECT name, array_agg(id) FROM helpdesk_ticket WHERE name LIKE 'Load ticket %%' GROUP BY name"
+            # a reply to a closed ticket opens a ticket continuing it (same subject,
+            # itss_reopened_from_id): not a double
+            """SELECT name, array_agg(id ORDER BY id) FILTER (WHERE itss_reopened_from_id IS NULL),
+                      count(*) FILTER (WHERE itss_reopened_from_id IS NOT NULL)
+                 FROM helpdesk_ticket WHERE name LIKE 'Load ticket %%' GROUP BY name"""
         )
-        in_db = dict(cr.fetchall())
-        lost = [s for s, _i in load.tickets if s not in in_db]
+        rows = cr.fetchall()
+        in_db = {name: ids or [] for name, ids, _n in rows}
+        continued = sum(n for _name, _ids, n in rows)
+        lost = [s for s, _i in load.tickets if not in_db.get(s)]
         doubled = [s for s, ids in in_db.items() if len(ids) > 1]
         wrong = [s for s, i in load.tickets if s in in_db and in_db[s] != [i]]
         print(
             f"portal tickets: {len(load.tickets)} created, {len(lost)} lost, {len(doubled)} doubled, "
-            f"{len(wrong)} answered with another id"
+            f"{len(wrong)} answered with another id; {continued} continuations of closed tickets"
         )
         if lost or doubled or wrong:
             failures.append(
@@ -785,7 +796,7 @@ def check(dsn, load, stats, fixtures, last_shift):
         f"server errors (5xx, JSON-RPC): {server}; other failed requests: {sum(errors.values()) - server}"
     )
     if errors:
-        failures.append(f"failed requests: {errors}")
+        failures.append(f"failed requests: {errors}; responses: {stats.examples}")
     return failures
 
 
@@ -1098,6 +1109,7 @@ class Profiler:
                                 str(seconds),
                                 "-r",
                                 "50",
+                                "--idle",
                                 "-f",
                                 "raw",
                                 "-o",
@@ -1120,7 +1132,10 @@ class Profiler:
             print("(py-spy not on PATH: no sampling profile of the workers)")
         for name, out, proc in self.spies:
             proc.wait()
-            inclusive, leaf, samples = defaultdict(int), defaultdict(int), 0
+            # busy time only: not the worker waiting for work (its sleep) nor the
+            # main thread waiting for the worker thread; the framework's trunk
+            # (server loop, WSGI, dispatch) left out of the inclusive list
+            inclusive, leaf, samples, busy = defaultdict(int), defaultdict(int), 0, 0
             if os.path.exists(out):
                 for line in open(out):
                     stack, _sep, count = line.rstrip().rpartition(" ")
@@ -1132,18 +1147,31 @@ class Profiler:
                         re.sub(r" \(.*?([\w/.]+\.py):\d+\)", r" (\1)", f)
                         for f in stack.split(";")
                     ]
+                    if IDLE.search(frames[-1]):
+                        continue
+                    busy += count
                     leaf[frames[-1]] += count
                     for frame in set(frames):
-                        if "itss_incident" in frame or "/odoo/" in frame:
+                        if (
+                            "itss_incident" in frame or "odoo/" in frame
+                        ) and not TRUNK.search(frame):
                             inclusive[frame] += count
             print(
-                f"\npy-spy, node 0's {name} worker: {samples} samples; own time (leaf frames):"
+                f"\npy-spy, node 0's {name} worker: {samples} samples, {busy} busy "
+                f"({busy / max(samples, 1):.0%}); share of busy time, own (leaf frames):"
             )
             for frame, n in sorted(leaf.items(), key=lambda r: -r[1])[:8]:
-                print(f"{n / max(samples, 1):>6.1%}  {frame[:110]}")
-            print("inclusive time, Odoo's and our frames:")
-            for frame, n in sorted(inclusive.items(), key=lambda r: -r[1])[:14]:
-                print(f"{n / max(samples, 1):>6.1%}  {frame[:110]}")
+                print(f"{n / max(busy, 1):>6.1%}  {frame[:110]}")
+            print("inclusive, Odoo's and our frames:")
+            for frame, n in sorted(inclusive.items(), key=lambda r: -r[1])[:16]:
+                print(f"{n / max(busy, 1):>6.1%}  {frame[:110]}")
+
+
+IDLE = re.compile(r"^(Worker\w*\.sleep|Thread\._wait_for_tstate_lock|select|poll) ")
+TRUNK = re.compile(
+    r"\((odoo/service/(server|model)\.py|odoo/cli/|odoo/__main__\.py|odoo/http\.py|"
+    r"odoo/addons/base/models/ir_(http|cron)\.py)\)"
+)
 
 
 # --- main ------------------------------------------------------------------------------
@@ -1245,7 +1273,7 @@ def main():
         started = time.time()
         for thread in threads:
             thread.start()
-        profiler.spy(nodes, min(60, duration - 5))
+        profiler.spy(nodes, duration - 5)
         last_shift = None
         while load.running():
             time.sleep(
