@@ -101,7 +101,15 @@ class ItssServiceReport(models.TransientModel):
     def action_xlsx(self):
         self.ensure_one()
         Data = self.env["itss.service.report.data"]
-        content = Data._itss_xlsx(Data._itss_values(**self._itss_report_params()))
+        params = self._itss_report_params()
+        if self.env.registry._db_readonly is None:
+            content = Data._itss_xlsx(Data._itss_values(**params))
+        else:
+            # Odoo has a read replica (db_replica_host): the figures are read there,
+            # on a read-only cursor (committed data); the attachment on the primary
+            with self.env.registry.cursor(readonly=True) as ro_cr:
+                ro_data = Data.with_env(self.env(cr=ro_cr))
+                content = ro_data._itss_xlsx(ro_data._itss_values(**params))
         attachment = self.env["ir.attachment"].create(
             {
                 "name": Data._itss_file_name(self.date_from, self.date_to) + ".xlsx",
