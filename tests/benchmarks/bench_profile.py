@@ -32,23 +32,41 @@ PLUMBING = (
     "/odoo/tools/query.py",
 )
 STATEMENT = re.compile(
-    r"^\s*(?:(SELECT|WITH)\b.*?\bFROM\s+\"?(\w+)|(INSERT)\s+INTO\s+\"?(\w+)"
-    r"|(UPDATE)\s+\"?(\w+)|(DELETE)\s+FROM\s+\"?(\w+)|(\w+))",
-    re.IGNORECASE | re.DOTALL,
+    r"^\s*(?:(INSERT)\s+INTO\s+\"?(\w+)|(UPDATE)\s+\"?(\w+)|(DELETE)\s+FROM\s+\"?(\w+)"
+    r"|(\w+))",
+    re.IGNORECASE,
 )
+COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+TOKEN = re.compile(r"[()]|'(?:[^']|'')*'|\bFROM\s+\"?(\w+)", re.IGNORECASE)
+
+
+def _main_from(query):
+    """The first table after a FROM outside parentheses (the main query's)."""
+    depth = 0
+    for match in TOKEN.finditer(query):
+        token = match.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif match.group(1) and depth == 0:
+            return match.group(1)
+    return None
 
 
 def statement_of(query):
     """``VERB table`` of a SQL statement (``SAVEPOINT``, ``SELECT`` without FROM...)."""
     if isinstance(query, bytes):
         query = query.decode(errors="replace")
+    query = COMMENT.sub(" ", query)
     match = STATEMENT.match(query)
     if not match:
         return "?"
     groups = [g for g in match.groups() if g]
     verb = groups[0].upper()
-    if verb == "WITH":
-        verb = "SELECT"
+    if verb in ("SELECT", "WITH"):
+        table = _main_from(query)
+        return f"SELECT {table}" if table else "SELECT"
     return f"{verb} {groups[1]}" if len(groups) > 1 else verb
 
 
