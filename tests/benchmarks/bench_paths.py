@@ -74,7 +74,6 @@ def bench_cron(env, team, user, customer, sizes, runs, profiles=None):
     cols = _copy_columns(cr, ("id", "number"))
     samples = defaultdict(list)
     existing = 0
-    now = fields.Datetime.now()
     for size in sizes:
         cr.execute(
             f"INSERT INTO helpdesk_ticket ({cols}, number) "
@@ -83,23 +82,28 @@ def bench_cron(env, team, user, customer, sizes, runs, profiles=None):
             [existing + 1, size, template.id],
         )
         existing = size
-        cr.execute(
-            "UPDATE helpdesk_ticket SET itss_next_action_date = %s, "
-            "itss_logged_date = %s, itss_escalation_checked_date = NULL "
-            "WHERE team_id = %s",
-            [now + timedelta(days=30), now - timedelta(minutes=2), team.id],
-        )
         due = max(size // 100, 1)
-        cr.execute(
-            "UPDATE helpdesk_ticket SET itss_next_action_date = %s WHERE id IN "
-            "(SELECT id FROM helpdesk_ticket WHERE team_id = %s ORDER BY id LIMIT %s)",
-            [now - timedelta(minutes=1), team.id, due],
-        )
         cr.execute("ANALYZE helpdesk_ticket")
         profile_this = profiles is not None and size == sizes[-1]
         for run in range(runs + profile_this):
             env.invalidate_all()
             cr.execute("SAVEPOINT bench_cron")
+            # each run sees the same due points: the dates are set from the clock of
+            # that run (a run at 100k open takes minutes: later points fall due)
+            now = fields.Datetime.now()
+            cr.execute(
+                "UPDATE helpdesk_ticket SET itss_next_action_date = %s, "
+                "itss_logged_date = %s, itss_escalation_checked_date = NULL "
+                "WHERE team_id = %s",
+                [now + timedelta(days=30), now - timedelta(minutes=2), team.id],
+            )
+            cr.execute(
+                "UPDATE helpdesk_ticket SET itss_next_action_date = %s WHERE id IN "
+                "(SELECT id FROM helpdesk_ticket WHERE team_id = %s ORDER BY id "
+                "LIMIT %s)",
+                [now - timedelta(minutes=1), team.id, due],
+            )
+            env.invalidate_all()
             if run == runs:
                 with QueryProfile() as prof:
                     _escalate_all(env)
@@ -116,6 +120,7 @@ def bench_cron(env, team, user, customer, sizes, runs, profiles=None):
         env.invalidate_all()
         # nothing due: everything pushed to the future
         cr.execute("SAVEPOINT bench_idle")
+        now = fields.Datetime.now()
         cr.execute(
             "UPDATE helpdesk_ticket SET itss_next_action_date = %s WHERE team_id = %s",
             [now + timedelta(days=30), team.id],
