@@ -1,42 +1,43 @@
-"""Benchmark: ITSS incident management against plain helpdesk_mgmt, in one run.
+"""Benchmark: ITSS incident management against plain helpdesk_mgmt and OCA's
+helpdesk_mgmt_sla, in one run.
 
 Run it through ``bin/bench`` (it builds the databases). Prints, for each database:
 ticket creation (batch 1 and 100: tickets per second, SQL queries per ticket), a stage
 change, the list view of 80 tickets (and of 20, to show the query count does not
 depend on the rows), and, for ITSS, the escalation cron with 1k / 10k / 100k open
-tickets of which 1 % are due. Figures are wall-clock on this machine: compare the
-two columns of one run, not runs on different machines.
+tickets of which 1 % are due, alert intake and the service report of a month. Every
+figure is the median of ``--runs`` runs (3 at least), and the machine's load (before
+and after) is printed with them. Figures are wall-clock on this machine: compare the
+columns of one run, not runs on different machines. Then, for ITSS, where the queries
+of each hot path go (bench_profile.py), into ``--profile FILE`` (Markdown).
 
     python3 tests/benchmarks/bench_itss.py ODOO_CONF PLAIN_DB ITSS_DB
-        [--sizes 1000,10000,100000] [--report-rows 1000000]
+        [--sla-db SLA_DB] [--sizes 1000,10000,100000] [--report-rows 1000000]
+        [--runs 3] [--json FILE] [--profile FILE]
 """
 
 import argparse
+import json
+import os
+import platform
+import statistics
+import sys
 import time
-from datetime import timedelta
+from collections import defaultdict
+
+from bench_paths import Meter, bench_alerts, bench_cron, bench_report, ticket_vals
+from bench_profile import QueryProfile, markdown
 
 import odoo
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, api
 from odoo.tools import config
 
-from odoo.addons.itss_incident import compat
+KINDS = {"plain": "helpdesk_mgmt", "sla": "+ OCA sla", "itss": "+ itss"}
 
 
-class Meter:
-    def __init__(self, cr):
-        self.cr = cr
+def setup_team(env, kind):
+    from odoo.addons.itss_incident import compat  # on the addons path once configured
 
-    def __enter__(self):
-        self.queries = self.cr.sql_log_count
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc):
-        self.seconds = time.perf_counter() - self.start
-        self.queries = self.cr.sql_log_count - self.queries
-
-
-def setup_team(env, itss):
     users = env["res.users"].create(
         [
             {
@@ -49,12 +50,13 @@ def setup_team(env, itss):
     )
     for user in users:
         user.partner_id[compat.MOBILE] = "+86 138 0000 0000"
+    customer = env["res.partner"].create({"name": "Bench customer"})
     vals = {
         "name": "Bench team",
         "user_ids": [(6, 0, users[:1].ids)],
         "user_id": users[0].id,
     }
-    if itss:
+    if kind == "itss":
         vals.update(
             {
                 "itss_tier": "1",
@@ -64,237 +66,234 @@ def setup_team(env, itss):
                 "itss_leader_id": users[3].id,
             }
         )
-    return env["helpdesk.ticket.team"].create(vals), users[0]
-
-
-def ticket_vals(team, user, i, itss):
-    vals = {
-        "name": f"Bench ticket {i}",
-        "description": "<p>Something is broken</p>",
-        "team_id": team.id,
-        "user_id": user.id,
-    }
-    if itss:
-        vals.update({"itss_impact": "3", "itss_urgency": "3"})
-    return vals
-
-
-def bench_db(registry, itss, sizes, report_rows=0):
-    res = {}
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        Ticket = env["helpdesk.ticket"]
-        team, user = setup_team(env, itss)
-        env.flush_all()
-        # warm the caches (views, ACL, templates)
-        Ticket.create(ticket_vals(team, user, 0, itss))
-        env.flush_all()
-        n = 200
-        with Meter(cr) as m:
-            for i in range(n):
-                Ticket.create(ticket_vals(team, user, i, itss))
-                env.flush_all()
-        res["create_1_rate"] = n / m.seconds
-        res["create_1_queries"] = m.queries / n
-        with Meter(cr) as m:
-            for _batch in range(2):
-                Ticket.create([ticket_vals(team, user, i, itss) for i in range(100)])
-                env.flush_all()
-        res["create_100_rate"] = 200 / m.seconds
-        res["create_100_queries"] = m.queries / 200
-        tickets = Ticket.search([("team_id", "=", team.id)], limit=100)
-        stages = team._get_applicable_stages()
-        target = (
-            stages.filtered(lambda s: s.itss_state == "assigned") if itss else stages[1]
-        )
-        env.invalidate_all()
-        with Meter(cr) as m:
-            for ticket in tickets:
-                ticket.stage_id = target
-                env.flush_all()
-        res["stage_queries"] = m.queries / len(tickets)
-        res["stage_ms"] = m.seconds * 1000 / len(tickets)
-        fields_in_view = Ticket.get_views([(False, "list")])["models"][
-            "helpdesk.ticket"
-        ]["fields"]
-        spec = {name: {} for name in fields_in_view}
-        for limit in (80, 20):
-            env.invalidate_all()
-            with Meter(cr) as m:
-                Ticket.web_search_read([("team_id", "=", team.id)], spec, limit=limit)
-            res[f"list_{limit}_queries"] = m.queries
-            res[f"list_{limit}_ms"] = m.seconds * 1000
-        if itss:
-            res["cron"] = bench_cron(env, team, user, sizes)
-            res["alerts"] = bench_alerts(env, team)
-            if report_rows:
-                res["report"] = bench_report(env, team, user, report_rows)
-        cr.rollback()
-    return res
-
-
-def bench_cron(env, team, user, sizes):
-    """Open tickets copied in SQL from a template; 1 % due."""
-    cr = env.cr
-    Ticket = env["helpdesk.ticket"]
-    template = Ticket.create(ticket_vals(team, user, "template", True))
-    env.flush_all()
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = 'helpdesk_ticket' AND column_name NOT IN ('id', 'number')"
-    )
-    columns = [row[0] for row in cr.fetchall()]
-    cols = ", ".join(f'"{c}"' for c in columns)
-    results = []
-    existing = 0
-    now = fields.Datetime.now()
-    for size in sizes:
-        cr.execute(
-            f"INSERT INTO helpdesk_ticket ({cols}, number) "
-            f"SELECT {cols}, 'B' || g FROM helpdesk_ticket, generate_series(%s, %s) g "
-            f"WHERE id = %s",
-            [existing + 1, size, template.id],
-        )
-        existing = size
-        cr.execute(
-            "UPDATE helpdesk_ticket SET itss_next_action_date = %s, "
-            "itss_logged_date = %s, itss_escalation_checked_date = NULL "
-            "WHERE team_id = %s",
-            [now + timedelta(days=30), now - timedelta(minutes=2), team.id],
-        )
-        due = max(size // 100, 1)
-        cr.execute(
-            "UPDATE helpdesk_ticket SET itss_next_action_date = %s WHERE id IN "
-            "(SELECT id FROM helpdesk_ticket WHERE team_id = %s ORDER BY id LIMIT %s)",
-            [now - timedelta(minutes=1), team.id, due],
-        )
-        cr.execute("ANALYZE helpdesk_ticket")
-        env.invalidate_all()
-        cr.execute("SAVEPOINT bench_cron")
-        with Meter(cr) as busy:
-            calls = 0
-            while True:
-                calls += 1
-                before = env["itss.escalation.log"].search_count([])
-                Ticket._cron_itss_escalate()
-                env.flush_all()
-                if env["itss.escalation.log"].search_count([]) == before or calls > 200:
-                    break
-        cr.execute("ROLLBACK TO SAVEPOINT bench_cron")
-        env.invalidate_all()
-        # nothing due: everything pushed to the future
-        cr.execute(
-            "UPDATE helpdesk_ticket SET itss_next_action_date = %s WHERE team_id = %s",
-            [now + timedelta(days=30), team.id],
-        )
-        with Meter(cr) as idle:
-            Ticket._cron_itss_escalate()
-            env.flush_all()
-        results.append(
+    elif kind == "sla":
+        # like ITSS's P3 on its working calendar: respond (reach "In Progress") in
+        # 1 h (OCA's SLA counts whole hours; ours 30 min), resolve (reach the first
+        # closed stage) in 8 h, on the company's working hours
+        vals.update(
             {
-                "open": size,
-                "due": due,
-                "idle_queries": idle.queries,
-                "idle_ms": idle.seconds * 1000,
-                "due_seconds": busy.seconds,
-                "due_queries_per_ticket": busy.queries / due,
+                "use_sla": True,
+                "resource_calendar_id": env.company.resource_calendar_id.id,
             }
         )
-    return results
-
-
-def bench_alerts(env, team, n=200):
-    """Alert intake through the model (the endpoint's work after the token check):
-    new alerts, and repeats of an open one."""
-    cr = env.cr
-    source = env["itss.alert.source"].create(
-        {"name": "Bench alerts", "team_id": team.id}
-    )
-
-    def payload(fingerprint):
-        return {
-            "version": "4",
-            "status": "firing",
-            "alerts": [
+    team = env["helpdesk.ticket.team"].create(vals)
+    if kind == "sla":
+        stages = team._get_applicable_stages()
+        env["helpdesk.sla"].create(
+            [
                 {
-                    "status": "firing",
-                    "labels": {
-                        "alertname": "Bench",
-                        "instance": fingerprint,
-                        "severity": "warning",
-                        **{f"label{i}": str(i) for i in range(20)},
-                    },
-                    "annotations": {"summary": "bench"},
-                    "startsAt": "2026-11-20T08:00:00Z",
-                    "fingerprint": fingerprint,
-                }
-            ],
+                    "name": "P3 respond",
+                    "team_ids": [(6, 0, team.ids)],
+                    "hours": 1,
+                    "stage_id": stages[1].id,
+                },
+                {
+                    "name": "P3 resolve",
+                    "team_ids": [(6, 0, team.ids)],
+                    "hours": 8,
+                    "stage_id": stages.filtered("closed")[:1].id,
+                },
+            ]
+        )
+    return team, users[0], customer
+
+
+def bench_basic(registry, kind, runs, profiles=None):
+    """Create (batch 1 and 100), stage change, list view: ``runs`` times, each in a
+    cursor rolled back; with ``profiles``, the last run profiles create and stage
+    change after its timed parts."""
+    samples = defaultdict(list)
+    for run in range(runs):
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            Ticket = env["helpdesk.ticket"]
+            team, user, customer = setup_team(env, kind)
+            env.flush_all()
+            # warm the caches (views, ACL, templates)
+            Ticket.create(ticket_vals(team, user, customer, 0, kind))
+            env.flush_all()
+            n = 200
+            with Meter(cr) as m:
+                for i in range(n):
+                    Ticket.create(ticket_vals(team, user, customer, i, kind))
+                    env.flush_all()
+            samples[("create_1", 1)].append((m.seconds / n, m.queries / n))
+            with Meter(cr) as m:
+                for _batch in range(2):
+                    Ticket.create(
+                        [ticket_vals(team, user, customer, i, kind) for i in range(100)]
+                    )
+                    env.flush_all()
+            samples[("create_100", 100)].append((m.seconds / 200, m.queries / 200))
+            stages = team._get_applicable_stages()
+            target = (
+                stages.filtered(lambda s: s.itss_state == "assigned")
+                if kind == "itss"
+                else stages[1]
+            )
+            tickets = Ticket.search(
+                [("team_id", "=", team.id), ("stage_id", "!=", target.id)], limit=110
+            )
+            env.invalidate_all()
+            with Meter(cr) as m:
+                for ticket in tickets[:100]:
+                    ticket.stage_id = target
+                    env.flush_all()
+            samples[("stage", 1)].append((m.seconds / 100, m.queries / 100))
+            view = Ticket.get_views([(False, "list")])["models"]["helpdesk.ticket"]
+            spec = {name: {} for name in view["fields"]}
+            for limit in (80, 20):
+                env.invalidate_all()
+                with Meter(cr) as m:
+                    Ticket.web_search_read(
+                        [("team_id", "=", team.id)], spec, limit=limit
+                    )
+                samples[(f"list_{limit}", limit)].append((m.seconds, m.queries))
+            if profiles is not None and run == runs - 1:
+                count = 10
+                with QueryProfile() as prof:
+                    for i in range(count):
+                        Ticket.create(ticket_vals(team, user, customer, i, kind))
+                        env.flush_all()
+                profiles[f"{kind}: create, batch 1"] = prof.as_dict(count)
+                with QueryProfile() as prof:
+                    for ticket in tickets[100:110]:
+                        ticket.stage_id = target
+                        env.flush_all()
+                profiles[f"{kind}: stage change"] = prof.as_dict(count)
+            cr.rollback()
+    return samples
+
+
+def bench_itss_paths(registry, sizes, runs, report_rows, profiles):
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        team, user, customer = setup_team(env, "itss")
+        env.flush_all()
+        samples = bench_cron(env, team, user, customer, sizes, runs, profiles)
+        samples.update(bench_alerts(env, team, runs, profiles))
+        facts = {}
+        if report_rows:
+            more, facts = bench_report(
+                env, team, user, customer, report_rows, runs, profiles
+            )
+            samples.update(more)
+        cr.rollback()
+    return samples, facts
+
+
+def figures_of(kind, samples):
+    out = {}
+    for (path, size), runs in samples.items():
+        seconds = [s for s, _q in runs]
+        queries = [q for _s, q in runs]
+        out[path, size] = {
+            "configuration": kind,
+            "database": KINDS[kind],
+            "path": path,
+            "size": size,
+            "median_seconds": statistics.median(seconds),
+            "runs_seconds": seconds,
+            "queries": statistics.median(queries),
+            "runs_queries": queries,
         }
-
-    env.flush_all()
-    with Meter(cr) as new:
-        for i in range(n):
-            source._itss_ingest(source._itss_parse(payload(f"new-{i}")))
-            env.flush_all()
-    with Meter(cr) as dedup:
-        for _i in range(n):
-            source._itss_ingest(source._itss_parse(payload("new-0")))
-            env.flush_all()
-    return {
-        "new_rate": n / new.seconds,
-        "new_queries": new.queries / n,
-        "dedup_rate": n / dedup.seconds,
-        "dedup_queries": dedup.queries / n,
-    }
+    return out
 
 
-def bench_report(env, team, user, rows):
-    """The service report of a month over ``rows`` tickets spread over two years."""
-    cr = env.cr
-    Ticket = env["helpdesk.ticket"]
-    template = Ticket.create(ticket_vals(team, user, "report template", True))
-    env.flush_all()
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_name = 'helpdesk_ticket' AND column_name NOT IN "
-        "('id', 'number', 'itss_logged_date', 'itss_resolved_date', "
-        "'itss_first_response_date', 'itss_escalation_count', 'itss_resolve_breached')"
+def load():
+    one, five, fifteen = os.getloadavg()
+    return {"1 min": one, "5 min": five, "15 min": fifteen}
+
+
+def print_figures(figs, kinds, machine, facts):
+    def get(kind, path, size, what):
+        fig = figs[kind].get((path, size))
+        return fig and fig[what]
+
+    rows = [
+        ("create, batch 1: tickets/s", "create_1", 1, "rate", "{:.0f}"),
+        ("create, batch 1: queries/ticket", "create_1", 1, "queries", "{:.1f}"),
+        ("create, batch 1: ms/ticket", "create_1", 1, "ms", "{:.1f}"),
+        ("create, batch 100: tickets/s", "create_100", 100, "rate", "{:.0f}"),
+        ("create, batch 100: queries/ticket", "create_100", 100, "queries", "{:.1f}"),
+        ("stage change: queries", "stage", 1, "queries", "{:.1f}"),
+        ("stage change: ms", "stage", 1, "ms", "{:.2f}"),
+        ("list view, 80 rows: queries", "list_80", 80, "queries", "{:.0f}"),
+        ("list view, 20 rows: queries", "list_20", 20, "queries", "{:.0f}"),
+        ("list view, 80 rows: ms", "list_80", 80, "ms", "{:.1f}"),
+    ]
+
+    def value(kind, path, size, what):
+        seconds = get(kind, path, size, "median_seconds")
+        if seconds is None:
+            return None
+        if what == "rate":
+            return 1 / seconds
+        if what == "ms":
+            return seconds * 1000
+        return get(kind, path, size, "queries")
+
+    print()
+    print(
+        f"medians of {machine['runs']} runs; {machine['nproc']} CPUs; load average "
+        "(1/5/15 min) before "
+        + "/".join(f"{v:.2f}" for v in machine["load_before"].values())
+        + ", after "
+        + "/".join(f"{v:.2f}" for v in machine["load_after"].values())
     )
-    cols = ", ".join(f'"{row[0]}"' for row in cr.fetchall())
-    start = time.perf_counter()
-    cr.execute(
-        f"""
-        INSERT INTO helpdesk_ticket ({cols}, number,
-                                     itss_logged_date, itss_resolved_date,
-                                     itss_first_response_date, itss_escalation_count,
-                                     itss_resolve_breached)
-        SELECT {cols}, 'R' || g,
-               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
-                   + (g %% 600) * INTERVAL '1 minute',
-               CASE WHEN g %% 10 < 9
-                    THEN TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
-                         + INTERVAL '5 hours' END,
-               TIMESTAMP '2025-01-01' + (g %% 730) * INTERVAL '1 day'
-                   + INTERVAL '20 minutes',
-               (g %% 7 = 0)::int, (g %% 20 = 0)
-          FROM helpdesk_ticket, generate_series(1, %s) g WHERE id = %s
-        """,
-        [rows, template.id],
+    header = f"{'':36} {KINDS['plain']:>14}"
+    for kind in kinds[1:]:
+        header += f" {KINDS[kind]:>10} {'ratio':>6}"
+    print(header)
+    for label, path, size, what, fmt in rows:
+        base = value("plain", path, size, what)
+        line = f"{label:36} {fmt.format(base):>14}"
+        for kind in kinds[1:]:
+            val = value(kind, path, size, what)
+            ratio = val / base if base else float("nan")
+            line += f" {fmt.format(val):>10} {ratio:>6.2f}"
+        print(line)
+
+    itss = figs["itss"]
+    print()
+    print("escalation cron (ITSS only), 1 % of open tickets due:")
+    print(
+        f"{'open':>8} {'due':>6} {'idle queries':>13} {'idle ms':>8} "
+        f"{'due: s':>8} {'ms/due ticket':>14} {'queries/due ticket':>19}"
     )
-    cr.execute("ANALYZE helpdesk_ticket")
-    generated = time.perf_counter() - start
-    wizard = env["itss.service.report"].create({"period": "month", "lang": "en_US"})
-    wizard.write({"date_from": "2026-11-01", "date_to": "2026-11-30"})
-    report = env.ref("itss_incident.action_report_itss_service")
-    with Meter(cr) as m:
-        html, _kind = env["ir.actions.report"]._render_qweb_html(report, wizard.ids)
-    return {
-        "rows": rows,
-        "generated_s": generated,
-        "render_s": m.seconds,
-        "queries": m.queries,
-        "html_kb": len(html) / 1024,
-    }
+    for (path, size), fig in itss.items():
+        if path != "cron_due":
+            continue
+        idle = itss["cron_idle", size]
+        due = max(size // 100, 1)
+        print(
+            f"{size:>8} {due:>6} {idle['queries']:>13.0f} "
+            f"{idle['median_seconds'] * 1000:>8.1f} "
+            f"{fig['median_seconds'] * due:>8.2f} "
+            f"{fig['median_seconds'] * 1000:>14.1f} "
+            f"{fig['queries']:>19.1f}"
+        )
+    print()
+    print("alert intake (ITSS only, 23 labels per alert):")
+    for label, key in (
+        ("new alert (a ticket each):  ", ("alert_new", 1)),
+        ("repeat of an open alert:    ", ("alert_repeat", 1)),
+        ("ticket by the ORM (batch 1):", ("create_1", 1)),
+    ):
+        fig = itss[key]
+        print(
+            f"  {label} {1 / fig['median_seconds']:8.0f} /s "
+            f"{fig['median_seconds'] * 1000:7.1f} ms {fig['queries']:6.1f} queries"
+        )
+    for (path, size), fig in itss.items():
+        if path == "report_month":
+            print()
+            print(
+                f"service report of one month over {size} tickets: rendered in "
+                f"{fig['median_seconds']:.2f} s with {fig['queries']:.0f} queries "
+                f"({facts['html_kb']:.0f} kB of HTML; "
+                f"tickets generated in SQL in {facts['generated_s']:.0f} s)"
+            )
 
 
 def main():
@@ -302,69 +301,71 @@ def main():
     parser.add_argument("conf")
     parser.add_argument("plain_db")
     parser.add_argument("itss_db")
+    parser.add_argument("--sla-db", help="a database with OCA helpdesk_mgmt_sla")
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--report-rows", type=int, default=1000000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", metavar="FILE", help="write every figure as JSON")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write ITSS's query breakdown (Markdown)"
+    )
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be 1 at least (3 for medians worth the name)")
     config.parse_config(["-c", args.conf])
+    odoo.modules.module.initialize_sys_path()
     sizes = [int(s) for s in args.sizes.split(",")]
-    plain = bench_db(odoo.modules.registry.Registry(args.plain_db), False, sizes)
-    itss = bench_db(
-        odoo.modules.registry.Registry(args.itss_db), True, sizes, args.report_rows
+    kinds = ["plain"] + (["sla"] if args.sla_db else []) + ["itss"]
+    dbs = {"plain": args.plain_db, "sla": args.sla_db, "itss": args.itss_db}
+    machine = {
+        "nproc": os.cpu_count(),
+        "python": platform.python_version(),
+        "odoo": odoo.release.version,
+        "runs": args.runs,
+        "sizes": sizes,
+        "report_rows": args.report_rows,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_before": load(),
+    }
+    profiles = {}
+    registries = {kind: odoo.modules.registry.Registry(dbs[kind]) for kind in kinds}
+    # the configurations take turns, run by run: the machine's load drifts
+    basic = {kind: defaultdict(list) for kind in kinds}
+    for run in range(args.runs):
+        for kind in kinds:
+            last = run == args.runs - 1
+            samples = bench_basic(registries[kind], kind, 1, profiles if last else None)
+            for key, values in samples.items():
+                basic[kind][key] += values
+    figs = {kind: figures_of(kind, basic[kind]) for kind in kinds}
+    samples, facts = bench_itss_paths(
+        registries["itss"], sizes, args.runs, args.report_rows, profiles
     )
-    rows = [
-        ("create, batch 1: tickets/s", "create_1_rate", "{:.0f}"),
-        ("create, batch 1: queries/ticket", "create_1_queries", "{:.1f}"),
-        ("create, batch 100: tickets/s", "create_100_rate", "{:.0f}"),
-        ("create, batch 100: queries/ticket", "create_100_queries", "{:.1f}"),
-        ("stage change: queries", "stage_queries", "{:.1f}"),
-        ("stage change: ms", "stage_ms", "{:.1f}"),
-        ("list view, 80 rows: queries", "list_80_queries", "{:.0f}"),
-        ("list view, 20 rows: queries", "list_20_queries", "{:.0f}"),
-        ("list view, 80 rows: ms", "list_80_ms", "{:.1f}"),
-    ]
-    print()
-    print(f"{'':38} {'helpdesk_mgmt':>14} {'+ itss':>10} {'ratio':>7}")
-    for label, key, fmt in rows:
-        ratio = itss[key] / plain[key] if plain[key] else float("nan")
-        before, after = fmt.format(plain[key]), fmt.format(itss[key])
-        print(f"{label:38} {before:>14} {after:>10} {ratio:>7.2f}")
-    print()
-    print("escalation cron (ITSS only), 1 % of open tickets due:")
-    print(
-        f"{'open':>8} {'due':>6} {'idle queries':>13} {'idle ms':>8} "
-        f"{'due: s':>8} {'queries/due ticket':>19}"
-    )
-    for row in itss["cron"]:
-        print(
-            f"{row['open']:>8} {row['due']:>6} {row['idle_queries']:>13} "
-            f"{row['idle_ms']:>8.1f} {row['due_seconds']:>8.2f} "
-            f"{row['due_queries_per_ticket']:>19.1f}"
-        )
-
-    alerts = itss["alerts"]
-    print()
-    print("alert intake (ITSS only, 23 labels per alert):")
-    print(
-        f"  new alert (a ticket each):   {alerts['new_rate']:8.0f} /s  "
-        f"{alerts['new_queries']:6.1f} queries"
-    )
-    print(
-        f"  repeat of an open alert:     {alerts['dedup_rate']:8.0f} /s  "
-        f"{alerts['dedup_queries']:6.1f} queries"
-    )
-    print(
-        f"  ticket by the ORM (batch 1): {itss['create_1_rate']:8.0f} /s  "
-        f"{itss['create_1_queries']:6.1f} queries"
-    )
-    if itss.get("report"):
-        rep = itss["report"]
+    figs["itss"].update(figures_of("itss", samples))
+    machine["load_after"] = load()
+    print_figures(figs, kinds, machine, facts)
+    if args.profile:
+        with open(args.profile, "w") as out:
+            out.write(markdown(profiles) + "\n")
+        print(f"\nquery breakdown written to {args.profile}")
+    else:
         print()
-        print(
-            f"service report of one month over {rep['rows']} tickets: rendered in "
-            f"{rep['render_s']:.2f} s with {rep['queries']} queries "
-            f"({rep['html_kb']:.0f} kB of HTML; "
-            f"tickets generated in SQL in {rep['generated_s']:.0f} s)"
-        )
+        print("queries per operation, profiled (--profile FILE for the breakdown):")
+        for path, prof in profiles.items():
+            print(f"  {path:56} {prof['queries_per_operation']:6.1f}")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump(
+                {
+                    "machine": machine,
+                    "facts": facts,
+                    "figures": [f for kind in kinds for f in figs[kind].values()],
+                    "profiles": profiles,
+                },
+                out,
+                indent=1,
+            )
+        print(f"figures written to {args.json}", file=sys.stderr)
 
 
 if __name__ == "__main__":
