@@ -346,16 +346,28 @@ class HelpdeskTicket(models.Model):
         return vals
 
     @api.model
+    @api.model
+    def _itss_ref(self, xmlid, raise_if_not_found=True):
+        """``env.ref`` without its query: ``env.ref`` checks with a SELECT that the
+        record exists, on every call, while deleting a record deletes its xml id
+        anyway; the xml id lookup itself is cached by Odoo (issue 18: the hot paths
+        asked for the same few records on every ticket). None if not found and
+        ``raise_if_not_found`` is false, as ``env.ref``."""
+        model, res_id = self.env["ir.model.data"]._xmlid_to_res_model_res_id(
+            xmlid, raise_if_not_found=raise_if_not_found
+        )
+        return self.env[model].browse(res_id) if model else None
+
     def _itss_customer_channels(self):
         """The channels customers use themselves: their tickets without a team go to
         the company's default ITSS team."""
         return (
-            self.env.ref(
+            self._itss_ref(
                 "helpdesk_mgmt.helpdesk_ticket_channel_web", raise_if_not_found=False
             )
             or self.env["helpdesk.ticket.channel"]
         ) | (
-            self.env.ref(
+            self._itss_ref(
                 "helpdesk_mgmt.helpdesk_ticket_channel_email", raise_if_not_found=False
             )
             or self.env["helpdesk.ticket.channel"]

@@ -341,7 +341,7 @@ class HelpdeskTicket(models.Model):
         if not log:
             return False
         if channel == "email":
-            template = self.env.ref("itss_incident.mail_template_itss_notification")
+            template = self._itss_ref("itss_incident.mail_template_itss_notification")
             email_values = {"recipient_ids": [(6, 0, partners.ids)]}
             if body:
                 email_values["body_html"] = body

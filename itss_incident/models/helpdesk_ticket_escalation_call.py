@@ -24,7 +24,7 @@ class HelpdeskTicket(models.Model):
     @api.depends("activity_ids.user_id", "activity_ids.activity_type_id")
     @api.depends_context("uid")
     def _compute_itss_call_activity_id(self):
-        call_type = self.env.ref(CALL_ACTIVITY_TYPE, raise_if_not_found=False)
+        call_type = self._itss_ref(CALL_ACTIVITY_TYPE, raise_if_not_found=False)
         for ticket in self:
             calls = ticket.activity_ids.filtered(
                 lambda a: a.activity_type_id == call_type and a.user_id == self.env.user

@@ -248,14 +248,9 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _itss_activity_type(self, xmlid):
-        """The activity type of ``xmlid``, without a query: ``env.ref`` checks that the
-        record exists with a SELECT on every call, and each concern's
-        ``_itss_activity_update`` runs on every state change (issue 18: 7 of a stage
-        change's 11 queries). The xml id lookup itself is cached by Odoo."""
-        res_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            xmlid, raise_if_not_found=True
-        )
-        return self.env["mail.activity.type"].browse(res_id)
+        """The activity type of ``xmlid`` (see ``_itss_ref``): each concern's
+        ``_itss_activity_update`` runs on every state change."""
+        return self._itss_ref(xmlid)
 
     def _itss_activity_update(self, confirm_due=None):
         """Schedule, move, complete or remove the ITSS to-dos of each ticket from its

@@ -29,7 +29,7 @@ class HelpdeskTicket(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tickets = super().create(vals_list)
-        monitoring = self.env.ref(
+        monitoring = self._itss_ref(
             "itss_incident.helpdesk_ticket_channel_monitoring", raise_if_not_found=False
         )
         tickets.filtered(
@@ -90,7 +90,7 @@ class HelpdeskTicket(models.Model):
                 "customer", None, sequence, "email", reason, partner
             )
             if log:
-                template = self.env.ref(
+                template = self._itss_ref(
                     f"itss_incident.mail_template_itss_ticket_{name}"
                 )
                 mail_id = template.sudo().send_mail(
