@@ -23,10 +23,12 @@ import contextlib
 
 from odoo import models, release
 
-try:  # odoo/odoo 19.0 moved Intervals from resource's utils to odoo.tools
+try:  # odoo/odoo 19.0 moved Intervals and float_to_time from resource's utils to
+    # odoo.tools
+    from odoo.tools.date_utils import float_to_time
     from odoo.tools.intervals import Intervals
 except ImportError:  # 18.0
-    from odoo.addons.resource.models.utils import Intervals
+    from odoo.addons.resource.models.utils import Intervals, float_to_time
 
 SERIES = release.serie
 V19 = release.version_info[0] >= 19
@@ -41,7 +43,7 @@ USERS = "user_ids" if V19 else "users"
 MOBILE = "phone" if V19 else "mobile"
 
 
-__all__ = ["Intervals"]
+__all__ = ["Intervals", "float_to_time"]
 
 
 # odoo/odoo 19.0 answers a UserError raised by an http route with 422 Unprocessable

@@ -424,7 +424,7 @@ class HelpdeskTicket(models.Model):
         """The service desk's one to-do to confirm a resolved ticket (due on
         ``confirm_due``, the daily reminder), done when the ticket leaves Resolved."""
         res = super()._itss_activity_update(confirm_due=confirm_due)
-        confirm_type = self._itss_activity_type("itss_incident.mail_act_itss_confirm")
+        confirm_type = self._itss_ref("itss_incident.mail_act_itss_confirm")
         # sudo: the to-dos follow the ticket's state, whoever moved it
         for ticket in self.sudo():
             confirms = ticket.activity_ids.filtered(

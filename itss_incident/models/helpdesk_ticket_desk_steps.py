@@ -164,7 +164,7 @@ class HelpdeskTicket(models.Model):
         """The owner's calls are no longer needed once the ticket is resolved, closed or
         cancelled."""
         res = super()._itss_activity_update(confirm_due=confirm_due)
-        types = [self._itss_activity_type(xmlid) for xmlid in DESK_STEPS.values()]
+        types = [self._itss_ref(xmlid) for xmlid in DESK_STEPS.values()]
         done = self.filtered(
             lambda t: t.itss_state in ("resolved", *ITSS_TERMINAL_STATES)
         )

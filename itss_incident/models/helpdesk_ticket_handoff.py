@@ -46,7 +46,7 @@ class HelpdeskTicket(models.Model):
         """The owner's to-do about a returned ticket is done once the ticket leaves
         the Logged state (dispatched again, accepted, resolved or cancelled)."""
         res = super()._itss_activity_update(confirm_due=confirm_due)
-        returned_type = self._itss_activity_type("itss_incident.mail_act_itss_returned")
+        returned_type = self._itss_ref("itss_incident.mail_act_itss_returned")
         # sudo: the to-dos follow the ticket's state, whoever moved it
         for ticket in self.sudo().filtered(lambda t: t.itss_state != "new"):
             todos = ticket.activity_ids.filtered(

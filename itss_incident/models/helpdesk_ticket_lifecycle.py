@@ -246,18 +246,12 @@ class HelpdeskTicket(models.Model):
         (``_itss_activity_update``); each concern adds its own."""
         return {"pending"}
 
-    @api.model
-    def _itss_activity_type(self, xmlid):
-        """The activity type of ``xmlid`` (see ``_itss_ref``): each concern's
-        ``_itss_activity_update`` runs on every state change."""
-        return self._itss_ref(xmlid)
-
     def _itss_activity_update(self, confirm_due=None):
         """Schedule, move, complete or remove the ITSS to-dos of each ticket from its
         current state (each concern extends it): here the assignee's to-do at the end
         of a hold. ``confirm_due``: the due date of the service desk's daily reminder
         to confirm a resolved ticket (closure)."""
-        pending_type = self._itss_activity_type("itss_incident.mail_act_itss_pending")
+        pending_type = self._itss_ref("itss_incident.mail_act_itss_pending")
         # sudo: the to-dos follow the ticket's state, whoever moved it
         for ticket in self.sudo():
             todos = ticket.activity_ids.filtered(

@@ -209,10 +209,8 @@ class HelpdeskTicket(models.Model):
         queue (the next acceptance brings it back). The incident manager's urgent
         handling to-do is done when the ticket is no longer urgent and open."""
         res = super()._itss_activity_update(confirm_due=confirm_due)
-        reconfirm_type = self._itss_activity_type(
-            "itss_incident.mail_act_itss_reconfirm"
-        )
-        urgent_type = self._itss_activity_type("itss_incident.mail_act_itss_urgent")
+        reconfirm_type = self._itss_ref("itss_incident.mail_act_itss_reconfirm")
+        urgent_type = self._itss_ref("itss_incident.mail_act_itss_urgent")
         states = self._itss_state_labels()
         # sudo: the to-dos follow the ticket, whoever changed it
         for ticket in self.sudo():

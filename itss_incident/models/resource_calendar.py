@@ -13,14 +13,6 @@ from ..tools.china_calendar import UnknownYear, china_days, library_version
 _logger = logging.getLogger(__name__)
 
 
-def _hour(hours):
-    """The time of day of a calendar's float hour (24.0 is the end of the day)."""
-    if hours >= 24:
-        return time.max
-    minutes = round(hours * 60)
-    return time(minutes // 60, minutes % 60)
-
-
 class ResourceCalendar(models.Model):
     """China's working calendar (DESIGN.md, "Service contracts"): its statutory
     holidays become global leaves of the calendar, its make-up working days (调休) dated
@@ -254,10 +246,12 @@ class ResourceCalendar(models.Model):
             items = []
             for line in dated:
                 begin = zone.localize(
-                    datetime.combine(line.itss_date, _hour(line.hour_from))
+                    datetime.combine(
+                        line.itss_date, compat.float_to_time(line.hour_from)
+                    )
                 )
                 stop = zone.localize(
-                    datetime.combine(line.itss_date, _hour(line.hour_to))
+                    datetime.combine(line.itss_date, compat.float_to_time(line.hour_to))
                 )
                 if begin < end and stop > start:
                     items.append((max(begin, start), min(stop, end), line))
