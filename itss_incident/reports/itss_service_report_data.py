@@ -75,21 +75,29 @@ class ItssServiceReportData(models.AbstractModel):
             ._itss_targets(company)
         )
         periods = self._itss_periods(date_from, date_to, period)
+        # the trend shows counts and rates: medians of this period and the previous
+        # one only
         history = [
             dict(
                 report._itss_period_kpis(
-                    self._itss_dt(start), self._itss_dt(end), domain
+                    self._itss_dt(start),
+                    self._itss_dt(end),
+                    domain,
+                    medians=n >= len(periods) - 2,
                 ),
                 label=self._itss_period_label(start, end, period, lang),
             )
-            for start, end in periods
+            for n, (start, end) in enumerate(periods)
         ]
         current = history[-1]
         previous = history[-2]
         start, end = self._itss_dt(periods[-1][0]), self._itss_dt(periods[-1][1])
         logged_domain = domain + [("date", ">=", start), ("date", "<", end)]
+        figures = report._itss_kpis_by_fields(
+            logged_domain, [field for _name, field in BREAKDOWNS]
+        )
         breakdowns = {
-            name: self._itss_breakdown(report, field, logged_domain)
+            name: self._itss_breakdown(report, field, figures[field])
             for name, field in BREAKDOWNS
         }
         self._itss_add_availability(breakdowns["ci"], start, end)
@@ -342,10 +350,9 @@ class ItssServiceReportData(models.AbstractModel):
         return f"{first_day} - {last_day}"
 
     @api.model
-    def _itss_breakdown(self, report, field, logged_domain):
+    def _itss_breakdown(self, report, field, figures):
         """Rows (``label``, ``key``, and the figures of ``itss_kpis``) of the tickets
-        logged in the period, by ``field`` (one query)."""
-        figures = report._itss_kpis_by(logged_domain, field)
+        logged in the period, by ``field``, from ``figures`` ({value: figures})."""
         comodel = report._fields[field].comodel_name
         selection = (
             dict(report._fields[field]._description_selection(self.env))

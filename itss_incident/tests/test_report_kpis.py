@@ -254,6 +254,52 @@ class TestReportKpis(ItssCase):
                     if line[key] is not None:
                         self.assertGreaterEqual(line[key], 0.0, f"{name} {key}")
 
+    def test_one_query_forms_give_the_same_figures(self):
+        """The service report reads all its breakdowns in one query, and the earlier
+        periods of its trend without medians: the same figures and counts as one
+        query per field, or with the medians."""
+        self._month()
+        Report = self.Report.with_user(self.manager)
+        domain = [("commercial_partner_id", "=", self.kpi_customer.id)]
+        with_medians = Report._itss_period_kpis(
+            datetime(2026, 11, 1), datetime(2026, 12, 1), domain
+        )
+        without = Report._itss_period_kpis(
+            datetime(2026, 11, 1), datetime(2026, 12, 1), domain, medians=False
+        )
+        medians = [key for key in with_medians if key.startswith("median_")]
+        self.assertTrue(medians)
+        for key in medians:
+            self.assertIsNotNone(with_medians[key], key)
+            self.assertIsNone(without[key], key)
+        self.assertEqual(
+            {k: v for k, v in without.items() if k not in medians},
+            {k: v for k, v in with_medians.items() if k not in medians},
+        )
+        november = domain + [
+            ("date", ">=", datetime(2026, 11, 1)),
+            ("date", "<", datetime(2026, 12, 1)),
+        ]
+        fields = ["team_id", "tier", "user_id", "itss_priority", "ci_id"]
+        with self.assertQueryCount(1):
+            by_fields = Report._itss_kpis_by_fields(november, fields)
+        for field in fields:
+            self.assertEqual(by_fields[field], Report._itss_kpis_by(november, field))
+        self.assertEqual(
+            {key: row["logged"] for key, row in by_fields["tier"].items()},
+            {"1": 4, "2": 2},
+        )
+        self.assertEqual(by_fields["ci_id"][None]["logged"], 6)
+        portal = new_test_user(
+            self.env, login="itss_kpi_portal2", groups="base.group_portal"
+        )
+        with self.assertRaises(AccessError):
+            self.Report.with_user(portal)._itss_period_kpis(
+                datetime(2026, 11, 1), datetime(2026, 12, 1)
+            )
+        with self.assertRaises(AccessError):
+            self.Report.with_user(portal)._itss_kpis_by_fields([], fields)
+
     def test_public_read_only_for_report_readers(self):
         """Over RPC: a public method; who may read the report gets the figures, a
         portal user does not."""
