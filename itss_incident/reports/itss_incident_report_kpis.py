@@ -24,23 +24,16 @@ AGGREGATES = """
     COUNT(satisfaction) AS satisfaction_count,
     SUM(satisfaction) AS satisfaction_sum
 """
-# the medians (alias: column): a sort each, for the period's figures (a breakdown's
-# rows leave them out: None)
-MEDIANS = {
-    "response_median": "response_minutes",
-    "response_wall_median": "response_minutes_wall",
-    "resolve_median": "resolve_minutes",
-    "resolve_wall_median": "resolve_hours_wall",
-}
-MEDIANS_SQL = SQL(", ").join(
-    SQL(
-        "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY %s) AS %s",
-        SQL.identifier(column),
-        SQL.identifier(alias),
-    )
-    for alias, column in MEDIANS.items()
-)
-
+# the medians: a sort each, for the period's figures (a breakdown's rows and the
+# earlier periods of a trend leave them out: None)
+MEDIANS = """,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes) AS response_median,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY response_minutes_wall)
+        AS response_wall_median,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_minutes) AS resolve_median,
+    PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY resolve_hours_wall)
+        AS resolve_wall_median
+"""
 
 # figure: (numerator, denominator) of the aggregates; rates in percent
 RATES = {
@@ -194,9 +187,8 @@ class ItssIncidentReport(models.Model):
         if group is None:
             return self.env.execute_query_dict(
                 SQL(
-                    "SELECT %s%s FROM %s WHERE %s",
-                    SQL(AGGREGATES),
-                    SQL(", %s", MEDIANS_SQL) if medians else SQL(),
+                    "SELECT %s FROM %s WHERE %s",
+                    SQL(AGGREGATES + (MEDIANS if medians else "")),
                     query.from_clause,
                     query.where_clause or SQL("TRUE"),
                 )
