@@ -196,11 +196,23 @@ class TestMajorIncident(ItssMajorCase):
                 {"major_incident_id": incident.id, "version": 2, "state": "approved"}
             )
         plan.action_ids = [(0, 0, {"name": "Restart", "user_id": self.engineer.id})]
+        hypothesis = (
+            self.env["itss.recovery.hypothesis"]
+            .create({"plan_id": plan.id, "cause": "Disk full"})
+            .with_user(self.major_manager)
+        )
         plan.action_approve()
         with self.assertRaisesRegex(UserError, "approved"):
             plan.with_context(itss_plan_transition=True).write(
                 {"breakdown": "<p>rewritten</p>"}
             )
+        for record in (plan, hypothesis, plan.action_ids):
+            with (
+                self.subTest(model=record._name),
+                self.assertRaisesRegex(UserError, "approved"),
+            ):
+                record.with_context(itss_plan_transition=True).unlink()
+        self.assertTrue(plan.exists() and hypothesis.exists() and plan.action_ids)
         self.assertEqual((incident.state, plan.state), ("declared", "approved"))
 
     def test_bcp_and_emergency_plan(self):
@@ -530,6 +542,37 @@ class TestMajorIncident(ItssMajorCase):
         mine.with_user(self.engineer).write({"state": "done"})
         with self.assertRaises(AccessError):
             theirs.with_user(self.engineer).write({"state": "done"})
+        # the plan, its hypotheses and the meetings' minutes: the recovery team
+        # reads them, an engineer outside the major incident neither finds nor
+        # reads them; incident managers read them all
+        hypothesis = self.env["itss.recovery.hypothesis"].create(
+            {"plan_id": plan.id, "cause": "Disk full"}
+        )
+        meeting = self.env["itss.major.meeting"].create(
+            {"major_incident_id": incident.id, "minutes": "<p>Fail over at 10</p>"}
+        )
+        manager = new_test_user(
+            self.env,
+            login="mi_im",
+            groups="base.group_user,itss_incident.group_itss_incident_manager",
+        )
+        for record in (plan, hypothesis, meeting):
+            with self.subTest(model=record._name):
+                Model = self.env[record._name]
+                self.assertEqual(
+                    Model.with_user(self.engineer).search([("id", "=", record.id)]),
+                    record,
+                )
+                self.assertEqual(
+                    Model.with_user(manager).search([("id", "=", record.id)]), record
+                )
+                self.assertFalse(
+                    Model.with_user(self.outsider).search([("id", "=", record.id)])
+                )
+                with self.assertRaises(AccessError):
+                    Model.with_user(self.outsider).browse(record.id).read(
+                        ["display_name"]
+                    )
         portal = new_test_user(self.env, login="mi_portal", groups="base.group_portal")
         with self.assertRaises(AccessError):
             Incident.with_user(portal).search([])
