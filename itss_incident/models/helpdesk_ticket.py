@@ -82,6 +82,7 @@ ITSS_FACT_FIELDS = {
     "itss_reconfirm_user_id",
     "itss_can_handle_alone",
     "itss_retarget",
+    "itss_retarget_retry_date",
     "itss_desk_contact_answer",
     "itss_desk_check_answer",
     "itss_return_reason",

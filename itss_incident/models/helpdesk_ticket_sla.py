@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
@@ -6,6 +8,9 @@ from odoo.tools import SQL
 from ..tools import run_locked_batch
 from .helpdesk_ticket import OPEN_STATES
 from .helpdesk_ticket_stage import ITSS_TERMINAL_STATES
+
+# a ticket whose re-targeting failed is tried again after this delay
+RETARGET_RETRY = timedelta(hours=1)
 
 
 class HelpdeskTicket(models.Model):
@@ -113,6 +118,14 @@ class HelpdeskTicket(models.Model):
         readonly=True,
         help="SLA policies, escalation rules or SLA settings changed: the scheduled "
         "action recomputes this ticket's deadlines and next due point.",
+    )
+
+    itss_retarget_retry_date = fields.Datetime(
+        string="Re-targeting Retried After",
+        copy=False,
+        readonly=True,
+        help="Re-targeting this ticket failed (the failure is logged): the scheduled "
+        "action tries again after this time and handles the other tickets first.",
     )
 
     itss_sla_pause_ids = fields.One2many(
@@ -466,23 +479,29 @@ class HelpdeskTicket(models.Model):
     def _cron_itss_retarget(self, batch_size=500):
         """Re-target the tickets a configuration change marked: their SLA policy,
         deadlines and next due point from today's configuration (tracked)."""
+        now = fields.Datetime.now()
         query = SQL(
             """
             SELECT id FROM helpdesk_ticket
              WHERE itss_retarget
+               AND (itss_retarget_retry_date IS NULL OR itss_retarget_retry_date <= %s)
              ORDER BY id
              LIMIT %s
                FOR NO KEY UPDATE SKIP LOCKED
             """,
+            now,
             batch_size + 1,
         )
 
-        def unmark(ticket):
+        def retry_later(ticket):
             # a ticket that cannot be re-targeted keeps its targets (the failure is
-            # logged) and leaves the queue: it must not be picked first on every run
-            ticket._itss_set_facts({"itss_retarget": False})
+            # logged) and stays marked, tried again in an hour: it is not picked
+            # first on every run, and it is not forgotten either
+            ticket._itss_set_facts({"itss_retarget_retry_date": now + RETARGET_RETRY})
 
-        run_locked_batch(self, query, batch_size, lambda t: t._itss_retarget(), unmark)
+        run_locked_batch(
+            self, query, batch_size, lambda t: t._itss_retarget(), retry_later
+        )
 
     def _itss_retarget(self):
         names = [
@@ -493,4 +512,6 @@ class HelpdeskTicket(models.Model):
         for name in names:
             self.env.add_to_compute(self._fields[name], self)
         self._recompute_recordset(names)
-        self._itss_set_facts({"itss_retarget": False})
+        self._itss_set_facts(
+            {"itss_retarget": False, "itss_retarget_retry_date": False}
+        )

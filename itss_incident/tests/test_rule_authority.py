@@ -263,7 +263,10 @@ class TestRetargeting(EscalationCase):
         self.env.flush_all()
         self.assertEqual(save_cost(7), few)
 
-    def test_a_failing_ticket_leaves_the_queue(self):
+    def test_a_failing_ticket_is_tried_again_later(self):
+        """A ticket whose re-targeting fails keeps its targets and its mark: it is
+        not picked first on every run (the others go on), and it is not lost
+        either: it is tried again an hour later."""
         start = local("2026-11-20 09:00")
         tickets = [self._open_p3(start) for _index in range(3)]
         self.policies["3"].resolve_hours = 4
@@ -281,11 +284,27 @@ class TestRetargeting(EscalationCase):
             mute_logger("odoo.addons.itss_incident.tools.cron_batch"),
         ):
             self._retarget(start + timedelta(minutes=1), batch_size=10)
-        for ticket in tickets:
+        for ticket in (tickets[0], tickets[2]):
             ticket.invalidate_recordset()
-            self.assertFalse(ticket.itss_retarget, "nobody stays in the queue")
-        self.assertEqual(tickets[0].itss_resolve_deadline, local("2026-11-20 14:00"))
-        self.assertEqual(tickets[2].itss_resolve_deadline, local("2026-11-20 14:00"))
+            self.assertFalse(ticket.itss_retarget)
+            self.assertEqual(ticket.itss_resolve_deadline, local("2026-11-20 14:00"))
+        broken.invalidate_recordset()
+        self.assertTrue(broken.itss_retarget, "the failing ticket is not forgotten")
+        self.assertEqual(broken.itss_retarget_retry_date, start + timedelta(minutes=61))
         self.assertEqual(
             broken.itss_resolve_deadline, local("2026-11-23 09:00"), "kept"
         )
+        # before the hour, the run leaves it alone (and the next tickets go first)
+        other = self._log_ticket(start, itss_impact="3", itss_urgency="3")
+        other._itss_set_facts({"itss_retarget": True})
+        self._retarget(start + timedelta(minutes=30), batch_size=1)
+        other.invalidate_recordset()
+        broken.invalidate_recordset()
+        self.assertFalse(other.itss_retarget)
+        self.assertTrue(broken.itss_retarget)
+        # an hour later it is re-targeted, once its calendar works again
+        self._retarget(start + timedelta(minutes=62), batch_size=10)
+        broken.invalidate_recordset()
+        self.assertFalse(broken.itss_retarget)
+        self.assertFalse(broken.itss_retarget_retry_date)
+        self.assertEqual(broken.itss_resolve_deadline, local("2026-11-20 14:00"))
