@@ -74,6 +74,14 @@ class TestRecords(ItssCase):
             self.assertTrue(records)
             with self.subTest(model=model), self.assertRaises(AccessError):
                 records.with_user(self.manager).unlink()
+        # nor rewritten: the model writes the pauses, an incident manager reads them
+        pauses = self.env["itss.sla.pause"].search([("ticket_id", "=", ticket.id)])
+        kept = pauses.mapped("working_minutes")
+        with self.assertRaisesRegex(AccessError, "not allowed to modify"):
+            pauses.with_user(self.manager).write({"working_minutes": 12345.0})
+        self.assertEqual(pauses.mapped("working_minutes"), kept)
+        for model in ("itss.escalation.log", "itss.sla.pause"):
+            records = self.env[model].search([("ticket_id", "=", ticket.id)])
             # even with a right to delete given by an administrator
             self.env["ir.model.access"].create(
                 {
