@@ -301,7 +301,6 @@ class ItssServiceReportData(models.AbstractModel):
         ]
 
     @api.model
-    @api.model
     def _itss_followup(self, company, customer, start, end):
         """The follow-up visits (回访) made in the period: the register's figures."""
         domain = [

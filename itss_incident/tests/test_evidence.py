@@ -278,7 +278,7 @@ class TestAuditSample(EvidenceCase):
         with self.assertRaises(ValidationError):
             self._export(date_from=date(2026, 12, 1))
         empty = self._export(date_from=date(2025, 1, 1), date_to=date(2025, 1, 31))
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "No ticket was logged in this period"):
             empty.action_export()
 
     def test_only_an_incident_manager_exports(self):

@@ -55,7 +55,9 @@ class TestLifecycle(ItssCase):
                         ticket.write(vals)
                         self.assertEqual(ticket.itss_state, new)
                     else:
-                        with self.assertRaises(UserError):
+                        with self.assertRaisesRegex(
+                            UserError, "cannot move from|can no longer change"
+                        ):
                             ticket.write(vals)
                         self.assertEqual(ticket.itss_state, old, "nothing changed")
 
@@ -281,7 +283,7 @@ class TestLifecycle(ItssCase):
 
     def test_itss_team_only_itss_stages(self):
         ticket = self._ticket("in_progress")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot move from In Progress"):
             ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         self.assertEqual(ticket.itss_state, "in_progress")
         plain = self.env["helpdesk.ticket"].create(

@@ -35,7 +35,7 @@ class TestProblem(ItssCase):
         )
         problem.action_known_error()
         self.assertEqual(problem.state, "known_error")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only an open problem"):
             problem.action_known_error()
         problem.action_close()
         self.assertEqual(problem.state, "closed")

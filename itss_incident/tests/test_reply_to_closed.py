@@ -186,19 +186,29 @@ class TestPortalRepliesToClosedTickets(HttpCase):
             }
         )
 
-    def _portal_reply(self, body):
-        self.make_jsonrpc_request(
-            "/mail/message/post",
-            {
-                "thread_model": "helpdesk.ticket",
-                "thread_id": self.closed.id,
-                "post_data": {
-                    "body": body,
-                    "message_type": "comment",
-                    "subtype_xmlid": "mail.mt_comment",
-                },
+    def _portal_reply(self, body, context=None):
+        params = {
+            "thread_model": "helpdesk.ticket",
+            "thread_id": self.closed.id,
+            "post_data": {
+                "body": body,
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_comment",
             },
-        )
+        }
+        if context:
+            params["context"] = context
+        self.make_jsonrpc_request("/mail/message/post", params)
+
+    def test_a_forged_context_skips_no_continuation(self):
+        """JSON-RPC callers choose their context: the mail gateway's marker for an
+        automatic reply, sent by the customer, does not keep their reply off the
+        continuation."""
+        self.authenticate("reply_customer", "reply_customer")
+        self._portal_reply("Down again", context={"itss_auto_submitted": True})
+        follow_up = self.closed.itss_reopened_ticket_ids
+        self.assertEqual(len(follow_up), 1)
+        self.assertIn("Down again", follow_up.description)
 
     def test_portal_replies_open_one_continuation(self):
         self.authenticate("reply_customer", "reply_customer")

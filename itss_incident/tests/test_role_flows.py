@@ -250,15 +250,26 @@ class TestRoleFlows(ItssCase):
             itss_functional_escalation=True
         ).write({"user_id": self.agent.id})
         self.assertEqual(open_ticket.itss_escalation_count, 0)
-        # a post on a closed ticket opens its continuation, whatever the context says
-        closed = self._ticket("closed", partner_id=self.vip_contact.id)
-        closed.with_context(itss_auto_submitted=True).message_post(
-            body="Broken again",
-            author_id=self.vip_contact.id,
-            message_type="email",
-            subtype_xmlid="mail.mt_comment",
+        # a close without a resolution is a duplicate's only, with its master: the
+        # close origin is the system's to write, and without a master it is refused
+        for user in (self.agent, self.engineer):
+            vals = {
+                "stage_id": self.stages["closed"].id,
+                "itss_closure_code_id": self.code_resolved.id,
+            }
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(AccessError, "set by the system"):
+                    open_ticket.with_user(user).write(
+                        dict(vals, itss_close_origin="duplicate")
+                    )
+                with self.assertRaisesRegex(UserError, "resolved before it is closed"):
+                    open_ticket.with_user(user).write(vals)
+        self.assertEqual(
+            (open_ticket.itss_state, open_ticket.itss_close_origin),
+            ("in_progress", False),
         )
-        self.assertEqual(len(closed.itss_reopened_ticket_ids), 1)
+        # a customer's post on a closed ticket opens its continuation, whatever the
+        # context says: test_reply_to_closed.py, through the portal's route
 
     def test_incident_manager_takes_back_a_resolution_with_the_dialog(self):
         ticket = self._ticket("resolved", user_id=self.engineer.id)
