@@ -22,6 +22,27 @@ class MailActivity(models.Model):
         )
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
 
+    def itss_mark_done_action(self):
+        """What Mark Done opens (static/src/activity/itss_call_mark_done.js): the
+        Call Outcome dialog for an open escalation call, so that its outcome is
+        recorded as it is marked done; False for any other activity (Odoo's own
+        Mark Done)."""
+        self.ensure_one()
+        if not self.active or not self._itss_call_logs():
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Call Outcome"),
+            "res_model": "itss.escalation.call.done",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_ticket_id": self.res_id,
+                "default_activity_id": self.id,
+            },
+        }
+
     def _itss_call_logs(self):
         """The log rows of the escalation calls among these activities (sudo: the
         rows are the model's record of the calls, readonly to users)."""

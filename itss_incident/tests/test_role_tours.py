@@ -182,6 +182,86 @@ class ItssRoleTourCase(HttpCase):
 
 
 class TestDeskAgentTour(ItssRoleTourCase):
+    def test_mark_done_on_a_call_asks_for_its_outcome(self):
+        """An escalation call is the owner's: its Mark Done in the chatter opens the
+        Call Outcome dialog, and the outcome lands on the notification's row."""
+        ticket = self._logged("Call tour: core switch down")
+        now = fields.Datetime.now()
+        self.env["itss.duty.shift"].with_user(self.manager).create(
+            {
+                "team_id": self.team_l1.id,
+                "user_id": self.agent.id,
+                "date_start": now - timedelta(hours=1),
+                "date_end": now + timedelta(hours=8),
+            }
+        )
+        log = ticket._itss_notify(
+            "rule", None, 1, "call", self.manager.partner_id, "Call tour escalation"
+        )
+        call = log.activity_id
+        self.assertEqual(call.user_id, self.agent, "the owner on duty calls")
+        # any other activity keeps Odoo's own Mark Done
+        todo = ticket.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.agent.id
+        )
+        self.assertFalse(todo.with_user(self.agent).itss_mark_done_action())
+        self.start_tour(
+            self._url(ticket), "itss_role_desk_call_mark_done", login="role_agent"
+        )
+        self._fresh(ticket)
+        self.assertEqual(log.outcome, "not_reached")
+        self.assertFalse(call.active)
+        self.assertTrue(todo.active, "the other activity is untouched")
+
+    def test_owned_tickets_and_the_duty_roster(self):
+        """The owner on the kanban cards and in the list, the "My Owned Tickets"
+        filter, and the duty roster's calendar with a double cover, as a desk
+        agent."""
+        other = new_test_user(
+            self.env,
+            login="role_agent_night",
+            name="Role Night Agent",
+            tz="Asia/Shanghai",
+            groups="base.group_user,itss_incident.group_itss_service_desk",
+        )
+        self.team_l1.user_ids = [(4, other.id)]
+        mine = self._logged("Owner tour: my scanner")
+        theirs = (
+            self.env["helpdesk.ticket"]
+            .with_user(other)
+            .create(
+                {
+                    "name": "Owner tour: their scanner",
+                    "description": "<p>Reported on the phone</p>",
+                    "partner_id": self.caller.id,
+                    "team_id": self.team_l1.id,
+                }
+            )
+        )
+        self.assertEqual(
+            (mine.itss_owner_id, theirs.itss_owner_id), (self.agent, other)
+        )
+        self.start_tour(
+            "/odoo/itss-incidents", "itss_role_desk_owned", login="role_agent"
+        )
+        now = fields.Datetime.now()
+        Shift = self.env["itss.duty.shift"].with_user(self.manager)
+        shifts = Shift.create(
+            [
+                {
+                    "team_id": self.team_l1.id,
+                    "user_id": user.id,
+                    "date_start": now - timedelta(hours=1),
+                    "date_end": now + timedelta(hours=hours),
+                }
+                for user, hours in ((self.agent, 4), (other, 2))
+            ]
+        )
+        self.assertEqual(shifts[0].overlap_ids, shifts[1])
+        self.start_tour(
+            "/odoo/itss-duty-roster", "itss_role_desk_roster", login="role_agent"
+        )
+
     def _queue_count(self, user, key):
         """The count of a queue of the landing page for ``user``, from the queue's own
         domain (``_itss_queues``) and from what the page is given."""
