@@ -156,6 +156,23 @@ class HelpdeskTicket(models.Model):
     def action_itss_desk_check_no_news(self):
         return self._itss_record_desk_answer("desk_check", "no_news")
 
+    def _itss_on_state_change(self, before, facts, now):
+        """The engineer-contact call waits for a second line engineer: a ticket that
+        leaves second line no longer needs it."""
+        res = super()._itss_on_state_change(before, facts, now)
+        left = self.filtered(
+            lambda t: t.itss_tier != "2" and before[t.id].team.itss_tier == "2"
+        )
+        if left:
+            call_type = self._itss_ref(DESK_STEPS["desk_contact"])
+            # sudo: the call follows the ticket's team, whoever moved it
+            calls = left.sudo().activity_ids.filtered(
+                lambda a: a.activity_type_id == call_type
+            )
+            if calls:
+                calls.action_feedback(feedback=self.env._("No longer needed."))
+        return res
+
     @api.model
     def _itss_todo_states(self):
         return super()._itss_todo_states() | {"closed", "cancelled"}
