@@ -189,8 +189,15 @@ class HelpdeskTicket(models.Model):
             )
             channels = rule._itss_channels()
             # 004: every escalation notice also tells the incident manager, by mail
-            # (on the rule's mail row, or on a mail row of their own)
-            manager = team.itss_incident_manager_id if kind == "rule" else None
+            # (on the rule's mail row, or on a mail row of their own); a progress
+            # update (the 000 timetable's "every hour or on progress") tells them
+            # once, whatever number of rules it fires again
+            manager = team.itss_incident_manager_id
+            if kind == "progress" and manager:
+                self._itss_notify(
+                    kind, None, sequence, "email", manager.partner_id, reason
+                )
+                manager = None
             if manager and "email" not in channels:
                 channels.append("email")
             for channel in channels:

@@ -138,8 +138,15 @@ class TestIncidentManagerHears(PeopleCase):
             ticket.flush_recordset()
         self._cron(start + timedelta(minutes=4))
         progress = self._logs(ticket, kind="progress")
-        self.assertEqual(set(progress.mapped("channel")), {"sms"})
-        self.assertEqual(len(progress), 4, "the four periodic rules once more")
+        by_rule = progress.filtered("rule_id")
+        self.assertEqual(set(by_rule.mapped("channel")), {"sms"})
+        self.assertEqual(len(by_rule), 4, "the four periodic rules once more")
+        # 004: the incident manager hears of the progress too, by one mail
+        told = progress - by_rule
+        self.assertEqual(told.mapped("channel"), ["email"])
+        manager = self.team_l1.itss_incident_manager_id.partner_id
+        self.assertEqual(told.partner_ids, manager)
+        self.assertEqual(told.mail_id.recipient_ids, manager, "a queued mail")
 
     def test_shipped_ladders(self):
         rules = self.Rule.with_context(active_test=False).search(
