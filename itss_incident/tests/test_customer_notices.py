@@ -97,6 +97,46 @@ class TestCustomerNotices(ItssCase):
         log = ticket.itss_escalation_log_ids.filtered(lambda r: r.kind == "customer")
         self.assertEqual(len(log), 12, "one row per notice and channel")
 
+    def test_what_each_notice_says(self):
+        """The dispatched and accepted notices name who works on it; the pending one
+        says why and until when, in the customer's time zone."""
+        self.contact.tz = "Asia/Shanghai"
+        ticket = self._log()
+        ticket.with_user(self.agent)._itss_dispatch(self.team_l1, self.engineer)
+        dispatched = self._mails(ticket)[-1]
+        self.assertIn(self.engineer.name, dispatched.body_html)
+        self.assertIn(self.team_l1.name, dispatched.body_html)
+        ticket.with_user(self.engineer).action_itss_accept()
+        self.assertIn(self.engineer.name, self._mails(ticket)[-1].body_html)
+        until = fields.Datetime.to_datetime("2026-12-24 02:30:00")
+        ticket.with_user(self.engineer)._itss_hold(self.wait_code, until)
+        pending = self._mails(ticket)[-1]
+        self.assertIn("on hold", pending.subject)
+        self.assertIn(self.wait_code.name, pending.body_html, "why")
+        # 02:30 UTC is 10:30 in Shanghai
+        self.assertRegex(pending.body_html, r"Until:\s*12/24/2026 10:30")
+        sms = self._sms(ticket)[-1]
+        self.assertIn(ticket.number, sms.body)
+
+    def test_monitoring_tickets_send_no_logged_notice(self):
+        """A ticket the monitoring opened sends no logged notice, even with a contact;
+        once a contact is set, it hears of the later steps."""
+        monitoring = self.env.ref("itss_incident.helpdesk_ticket_channel_monitoring")
+        ticket = self._ticket(
+            "new",
+            partner_id=self.contact.id,
+            channel_id=monitoring.id,
+            itss_auto_generated=True,
+        )
+        self.assertFalse(self._mails(ticket))
+        self.assertFalse(self._sms(ticket))
+        self.assertFalse(
+            ticket.itss_escalation_log_ids.filtered(lambda r: r.kind == "customer")
+        )
+        ticket.with_user(self.agent)._itss_dispatch(self.team_l1, self.engineer)
+        self.assertEqual(len(self._mails(ticket)), 1)
+        self.assertIn("is being handled", self._mails(ticket).subject)
+
     def test_settings_and_missing_contacts(self):
         self.env.company.write(
             {"itss_notify_customer_logged": False, "itss_notify_customer_sms": False}

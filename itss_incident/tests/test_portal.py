@@ -406,6 +406,87 @@ class TestPortal(HttpCase):
         ticket.invalidate_recordset()
         self.assertEqual(ticket.itss_satisfaction, "4", "rated once")
 
+    def _resolved_notice(self, name):
+        ticket = self._ticket("in_progress", self.user_a.partner_id, name=name)
+        ticket.with_user(self.engineer)._itss_resolve(
+            {
+                "itss_solution": "<p>Replaced the disk</p>",
+                "itss_closure_code_id": self.env.ref(
+                    "itss_incident.closure_code_resolved"
+                ).id,
+                "itss_recovery_date": fields.Datetime.now(),
+            }
+        )
+        mail = self.env["mail.mail"].search(
+            [("res_id", "=", ticket.id), ("subject", "like", "please confirm")]
+        )
+        self.assertEqual(len(mail), 1)
+        return ticket, mail
+
+    def _follow(self, mail, anchor):
+        """Follow the mail's link to ``anchor`` without logging in; the page's form
+        and its CSRF token."""
+        link = re.search(rf'href="([^"]*{anchor})"', mail.body_html).group(1)
+        self.assertIn("access_token=", link)
+        page = self.url_open(link.replace("&amp;", "&"))
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f'id="{anchor}"', page.text)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+    @mute_logger("odoo.http", "werkzeug")
+    def test_confirm_or_reject_from_the_resolved_mail(self):
+        """The resolved notice carries the solution, the days after which the ticket
+        closes by itself, and two links that work without logging in: confirm, and
+        not resolved."""
+        self.env.company.itss_auto_close_days = 5
+        ticket, mail = self._resolved_notice("Confirmed by mail")
+        self.assertIn("Replaced the disk", mail.body_html)
+        self.assertRegex(mail.body_html, r"closes by itself in\s*5\s*days")
+        csrf = self._follow(mail, "itss_confirm_form")
+        done = self.url_open(
+            f"/my/ticket/{ticket.id}/itss/confirm",
+            data={
+                "csrf_token": csrf,
+                "access_token": ticket.access_token,
+                "satisfaction": "5",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(done.status_code, 303)
+        ticket.invalidate_recordset()
+        self.assertEqual(
+            (ticket.itss_state, ticket.itss_close_origin, ticket.itss_satisfaction),
+            ("closed", "customer", "5"),
+        )
+        # a forged token reaches nothing
+        other, other_mail = self._resolved_notice("Rejected by mail")
+        csrf = self._follow(other_mail, "itss_reject_form")
+        refused = self.url_open(
+            f"/my/ticket/{other.id}/itss/reject",
+            data={"csrf_token": csrf, "access_token": "forged", "comment": "x"},
+            allow_redirects=False,
+        )
+        self.assertIn(refused.status_code, (403, 404))
+        other.invalidate_recordset()
+        self.assertEqual(other.itss_state, "resolved")
+        rejected = self.url_open(
+            f"/my/ticket/{other.id}/itss/reject",
+            data={
+                "csrf_token": csrf,
+                "access_token": other.access_token,
+                "comment": "Still broken",
+            },
+            allow_redirects=False,
+        )
+        self.assertEqual(rejected.status_code, 303)
+        other.invalidate_recordset()
+        self.assertEqual(
+            (other.itss_state, other.itss_close_origin), ("closed", "rejected")
+        )
+        follow_up = other.itss_reopened_ticket_ids
+        self.assertEqual(len(follow_up), 1)
+        self.assertEqual(follow_up.user_id, self.engineer, "back to the same engineer")
+
     def test_customer_sees_the_contract_terms(self):
         contract = self.env["itss.service.contract"].create(
             {
