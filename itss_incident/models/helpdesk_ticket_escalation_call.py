@@ -112,7 +112,6 @@ class HelpdeskTicket(models.Model):
             self.env._("Whom to call:"),
             lines,
             self.env._(
-                "Once you have called, record the outcome with Call Outcome on the "
-                "ticket."
+                "Once you have called, mark this call done: it asks for the outcome."
             ),
         )
