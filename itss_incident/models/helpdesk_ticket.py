@@ -347,7 +347,6 @@ class HelpdeskTicket(models.Model):
         return vals
 
     @api.model
-    @api.model
     def _itss_ref(self, xmlid, raise_if_not_found=True):
         """``env.ref`` without its query: ``env.ref`` checks with a SELECT that the
         record exists, on every call, while deleting a record deletes its xml id

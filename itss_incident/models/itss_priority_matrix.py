@@ -1,6 +1,6 @@
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from .. import compat
@@ -80,17 +80,36 @@ class ItssPriorityMatrix(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        cells = super().create(vals_list)
+        self.env.registry.clear_cache()  # _itss_cells
+        return cells
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"company_id", "impact", "urgency", "priority"} & set(vals):
+            self.env.registry.clear_cache()  # _itss_cells
+        return res
+
     @api.model
     def _itss_get_priorities(self, companies):
         """Return {(company_id, impact, urgency): priority} for ``companies``."""
-        cells = self.sudo().search_fetch(
-            [("company_id", "in", companies.ids)],
-            ["company_id", "impact", "urgency", "priority"],
-        )
         return {
-            (cell.company_id.id, cell.impact, cell.urgency): cell.priority
-            for cell in cells
+            (company_id, impact, urgency): priority
+            for company_id in companies.ids
+            for impact, urgency, priority in self._itss_cells(company_id)
         }
+
+    @tools.ormcache("company_id")
+    def _itss_cells(self, company_id):
+        """The (impact, urgency, priority) cells of a company's matrix. Cached: every
+        ticket logged reads them (issue 18), a change of a cell clears the cache (in
+        every worker, as Odoo's registry caches are)."""
+        cells = self.sudo().search_fetch(
+            [("company_id", "=", company_id)], ["impact", "urgency", "priority"]
+        )
+        return tuple((cell.impact, cell.urgency, cell.priority) for cell in cells)
 
     @api.model
     def action_itss_grid(self):
