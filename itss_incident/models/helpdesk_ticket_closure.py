@@ -366,7 +366,9 @@ class HelpdeskTicket(models.Model):
         """The follow-up visit (回访), due 3 working days after closing: the
         contract's support hours, else the shipped ITSS standard hours (with China's
         holidays), else the company's working hours."""
-        standard = self.env.ref(
+        if not self:
+            return
+        standard = self._itss_ref(
             "itss_incident.resource_calendar_itss_standard", raise_if_not_found=False
         )
         for ticket in self:
