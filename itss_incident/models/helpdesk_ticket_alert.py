@@ -110,7 +110,11 @@ class HelpdeskTicket(models.Model):
         # the business recovery time lies between logging and now (a late or early
         # clock of the monitoring system must not make it impossible)
         cleared = min(max(alert["ends_at"] or now, self.itss_logged_date), now)
-        self.write(
+        # one write with the move: a ticket back in progress after flapping still
+        # holds its first resolution's time, which the new recovery time must not be
+        # checked against
+        self._itss_move_to(
+            "resolved",
             {
                 "itss_solution": Markup("<p>%s</p>")
                 % self.env._(
@@ -118,11 +122,10 @@ class HelpdeskTicket(models.Model):
                     moment=fields.Datetime.to_string(cleared) + " UTC",
                 ),
                 "itss_closure_code_id": self.itss_closure_code_id.id
-                or self.env.ref("itss_incident.closure_code_resolved").id,
+                or self._itss_ref("itss_incident.closure_code_resolved").id,
                 "itss_recovery_date": cleared,
-            }
+            },
         )
-        self._itss_move_to("resolved")
         if not self.itss_alert_touched:
             close_at = now + timedelta(minutes=self.itss_alert_source_id.quiet_minutes)
             self._itss_set_facts({"itss_auto_close_date": close_at})

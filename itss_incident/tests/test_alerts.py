@@ -158,6 +158,21 @@ class TestAlertIntake(AlertMixin, TransactionCase):
         self.assertEqual(len(self._tickets()), 1)
         self.assertEqual(ticket.itss_state, "in_progress")
         self.assertFalse(ticket.itss_auto_close_date)
+        # it clears again, later than the first resolution (bin/bench --load found
+        # the new recovery time checked against the first resolution's)
+        self._ingest(
+            alertmanager_payload("resolved", ends_at="2026-11-20T08:09:30Z"),
+            when="2026-11-20 08:09:40",
+        )
+        self.assertEqual(ticket.itss_state, "resolved")
+        self.assertEqual(
+            ticket.itss_recovery_date,
+            fields.Datetime.to_datetime("2026-11-20 08:09:30"),
+        )
+        self.assertEqual(
+            ticket.itss_resolved_date,
+            fields.Datetime.to_datetime("2026-11-20 08:09:40"),
+        )
 
     def test_worked_ticket_only_resolves(self):
         self._ingest(alertmanager_payload())
