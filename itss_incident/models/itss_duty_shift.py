@@ -68,15 +68,26 @@ class ItssDutyShift(models.Model):
     @api.depends("user_id", "team_id", "date_start", "date_end")
     def _compute_name(self):
         for shift in self:
-            start = shift.date_start and fields.Datetime.context_timestamp(
-                shift, shift.date_start
-            )
-            shift.name = self.env._(
-                "%(agent)s on duty for %(team)s, %(start)s",
-                agent=shift.user_id.name or "",
-                team=shift.team_id.name or "",
-                start=start.strftime("%Y-%m-%d %H:%M") if start else "",
-            )
+            shift.name = shift._itss_label()
+
+    @api.depends("user_id", "team_id", "date_start")
+    @api.depends_context("lang", "tz")
+    def _compute_display_name(self):
+        # in the reader's language and time zone (the stored name is the writer's)
+        for shift in self:
+            shift.display_name = shift._itss_label()
+
+    def _itss_label(self):
+        self.ensure_one()
+        start = self.date_start and fields.Datetime.context_timestamp(
+            self, self.date_start
+        )
+        return self.env._(
+            "%(agent)s on duty for %(team)s, %(start)s",
+            agent=self.user_id.name or "",
+            team=self.team_id.name or "",
+            start=start.strftime("%Y-%m-%d %H:%M") if start else "",
+        )
 
     @api.depends("user_id", "team_id", "date_start", "date_end")
     def _compute_coverage(self):

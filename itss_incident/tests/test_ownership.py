@@ -192,6 +192,13 @@ class TestDutyRoster(OwnershipCase):
         with self.assertRaisesRegex(ValidationError, "Desk Agent is already on duty"):
             self._shift(self.agent, 2, 6)
 
+    def test_a_shift_reads_in_the_readers_language(self):
+        shift = self._shift(self.agent, -1, 4)
+        self.assertIn("on duty for", shift.with_context(lang="en_US").display_name)
+        chinese = shift.with_context(lang="zh_CN", tz="Asia/Shanghai").display_name
+        self.assertIn("当班", chinese)
+        self.assertIn(self.agent.name, chinese)
+
     def test_only_incident_managers_plan(self):
         shift = self.Shift.with_user(self.manager).create(
             {
