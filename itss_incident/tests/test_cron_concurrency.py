@@ -156,3 +156,58 @@ class TestCronConcurrency(TransactionCase):
         self.assertIn(result["log"], (False, "retry"))
         with self.registry.cursor() as cr:
             self.assertEqual(self._log_count(cr), 1)
+
+    def test_a_ticket_changed_since_the_snapshot_is_left_for_the_next_run(self):
+        """Under REPEATABLE READ, locking a due ticket that another worker updated
+        after this transaction's snapshot fails the whole SELECT ... FOR UPDATE (seen
+        under bin/bench --load: the run failed and waited a minute). The batch then
+        locks its tickets one by one: the changed one is left to the next run, the
+        others are handled now."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            first = env["helpdesk.ticket"].browse(self.ids["ticket"])
+            other = first.copy(
+                {
+                    "name": "Concurrency P1, the other",
+                    "itss_logged_date": first.itss_logged_date,
+                }
+            )
+            other_id = other.id
+        self.addCleanup(self._cleanup_ticket, other_id)
+        with self.registry.cursor() as cr1:
+            env1 = api.Environment(cr1, SUPERUSER_ID, {})
+            cr1.execute("SELECT 1")  # the snapshot of the cron's transaction
+            with self.registry.cursor() as cr2:
+                cr2.execute(
+                    "UPDATE helpdesk_ticket SET name = name || ' (edited)' "
+                    "WHERE id = %s",
+                    [self.ids["ticket"]],
+                )
+            env1["helpdesk.ticket"]._cron_itss_escalate()
+            cr1.commit()
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT ticket_id, count(*) FROM itss_escalation_log "
+                "WHERE ticket_id IN %s GROUP BY ticket_id",
+                [(self.ids["ticket"], other_id)],
+            )
+            counts = dict(cr.fetchall())
+        self.assertNotIn(self.ids["ticket"], counts, "left to the next run")
+        self.assertEqual(counts.get(other_id), 6, "the other is handled now")
+        with self.registry.cursor() as cr3:
+            env3 = api.Environment(cr3, SUPERUSER_ID, {})
+            env3["helpdesk.ticket"]._cron_itss_escalate()
+            cr3.commit()
+            self.assertEqual(self._log_count(cr3), 6, "and the next run does it")
+
+    def _cleanup_ticket(self, ticket_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            ticket = env["helpdesk.ticket"].browse(ticket_id)
+            env["mail.activity"].search(
+                [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket_id)]
+            ).unlink()
+            env["mail.message"].search(
+                [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket_id)]
+            ).unlink()
+            ticket.unlink()
