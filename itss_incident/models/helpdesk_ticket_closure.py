@@ -282,7 +282,7 @@ class HelpdeskTicket(models.Model):
         return True
 
     @api.model
-    def _cron_itss_auto_close(self, batch_size=20):
+    def _cron_itss_auto_close(self, batch_size=100):
         """Close resolved tickets whose confirmation period passed without a customer
         reply; remind the service desk daily of the others."""
         now = fields.Datetime.now()
