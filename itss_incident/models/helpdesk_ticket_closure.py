@@ -293,7 +293,6 @@ class HelpdeskTicket(models.Model):
                AND (itss_auto_close_date <= %s OR itss_reminder_date <= %s)
              ORDER BY id
              LIMIT %s
-               FOR NO KEY UPDATE SKIP LOCKED
             """,
             now,
             now,

@@ -394,7 +394,6 @@ class HelpdeskTicket(models.Model):
              WHERE itss_next_action_date <= %s
              ORDER BY id
              LIMIT %s
-               FOR NO KEY UPDATE SKIP LOCKED
             """,
             now,
             batch_size + 1,

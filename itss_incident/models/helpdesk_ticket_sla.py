@@ -487,7 +487,6 @@ class HelpdeskTicket(models.Model):
                AND (itss_retarget_retry_date IS NULL OR itss_retarget_retry_date <= %s)
              ORDER BY id
              LIMIT %s
-               FOR NO KEY UPDATE SKIP LOCKED
             """,
             now,
             batch_size + 1,

@@ -109,7 +109,6 @@ class ItssServiceContract(models.Model):
                %s
              ORDER BY id
              LIMIT %s
-               FOR NO KEY UPDATE SKIP LOCKED
             """,
             month,
             month + relativedelta(months=1),

@@ -148,7 +148,6 @@ class ItssServiceReportSubscription(models.Model):
                    )::date)
              ORDER BY id
              LIMIT %(limit)s
-               FOR NO KEY UPDATE SKIP LOCKED
             """,
             now=now,
             limit=batch_size + 1,

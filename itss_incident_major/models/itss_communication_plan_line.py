@@ -90,7 +90,6 @@ class ItssCommunicationPlanLine(models.Model):
                AND (l.remind_retry_after IS NULL OR l.remind_retry_after <= %s)
              ORDER BY l.id
              LIMIT %s
-               FOR NO KEY UPDATE OF l SKIP LOCKED
             """,
             now,
             now,
