@@ -44,17 +44,7 @@ class HelpdeskTicket(models.Model):
                     ticket=self.display_name,
                 )
             )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Call Outcome"),
-            "res_model": "itss.escalation.call.done",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_ticket_id": self.id,
-                "default_activity_id": activity.id,
-            },
-        }
+        return activity.itss_mark_done_action()
 
     def _itss_schedule_call(self, log, partners, reason):
         """The phone call of ``log``'s due point: an activity for the caller naming
