@@ -433,6 +433,14 @@ class TestPortal(HttpCase):
         self.assertIn(f'id="{anchor}"', page.text)
         return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
+    def _post(self, ticket, step, csrf, **data):
+        """Post the ticket page's ``step`` form (confirm, reject) without logging in,
+        with the ticket's access token unless ``data`` forges one."""
+        data = dict({"csrf_token": csrf, "access_token": ticket.access_token}, **data)
+        return self.url_open(
+            f"/my/ticket/{ticket.id}/itss/{step}", data=data, allow_redirects=False
+        )
+
     @mute_logger("odoo.http", "werkzeug")
     def test_confirm_or_reject_from_the_resolved_mail(self):
         """The resolved notice carries the solution, the days after which the ticket
@@ -443,15 +451,7 @@ class TestPortal(HttpCase):
         self.assertIn("Replaced the disk", mail.body_html)
         self.assertRegex(mail.body_html, r"closes by itself in\s*5\s*days")
         csrf = self._follow(mail, "itss_confirm_form")
-        done = self.url_open(
-            f"/my/ticket/{ticket.id}/itss/confirm",
-            data={
-                "csrf_token": csrf,
-                "access_token": ticket.access_token,
-                "satisfaction": "5",
-            },
-            allow_redirects=False,
-        )
+        done = self._post(ticket, "confirm", csrf, satisfaction="5")
         self.assertEqual(done.status_code, 303)
         ticket.invalidate_recordset()
         self.assertEqual(
@@ -461,23 +461,11 @@ class TestPortal(HttpCase):
         # a forged token reaches nothing
         other, other_mail = self._resolved_notice("Rejected by mail")
         csrf = self._follow(other_mail, "itss_reject_form")
-        refused = self.url_open(
-            f"/my/ticket/{other.id}/itss/reject",
-            data={"csrf_token": csrf, "access_token": "forged", "comment": "x"},
-            allow_redirects=False,
-        )
+        refused = self._post(other, "reject", csrf, access_token="forged", comment="x")
         self.assertIn(refused.status_code, (403, 404))
         other.invalidate_recordset()
         self.assertEqual(other.itss_state, "resolved")
-        rejected = self.url_open(
-            f"/my/ticket/{other.id}/itss/reject",
-            data={
-                "csrf_token": csrf,
-                "access_token": other.access_token,
-                "comment": "Still broken",
-            },
-            allow_redirects=False,
-        )
+        rejected = self._post(other, "reject", csrf, comment="Still broken")
         self.assertEqual(rejected.status_code, 303)
         other.invalidate_recordset()
         self.assertEqual(
