@@ -2,7 +2,7 @@
 {
     "name": "ITSS Incident Management",
     "summary": "ITSS / ITIL incident management on the OCA helpdesk",
-    "version": "1.6.0",
+    "version": "1.7.0",
     "category": "After-Sales",
     "license": "AGPL-3",
     "author": "ITSS Incident contributors",

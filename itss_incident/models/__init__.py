@@ -11,6 +11,7 @@ from . import itss_escalation_rule
 from . import itss_escalation_log
 from . import itss_problem
 from . import itss_alert_source
+from . import itss_alert_firing
 from . import itss_service_report_subscription
 from . import mail_activity
 from . import mail_thread

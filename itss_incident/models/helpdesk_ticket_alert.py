@@ -3,6 +3,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import fields, models
+from odoo.tools import SQL
 
 from .helpdesk_ticket import _ItssCorrection
 
@@ -32,7 +33,7 @@ class HelpdeskTicket(models.Model):
     )
 
     itss_alert_count = fields.Integer(
-        string="Alert Occurrences", copy=False, readonly=True
+        string="Alert Occurrences", compute="_compute_itss_alert_firings"
     )
 
     itss_alert_first_seen = fields.Datetime(
@@ -40,7 +41,7 @@ class HelpdeskTicket(models.Model):
     )
 
     itss_alert_last_seen = fields.Datetime(
-        string="Alert Last Seen", copy=False, readonly=True
+        string="Alert Last Seen", compute="_compute_itss_alert_firings"
     )
 
     itss_alert_ci = fields.Char(
@@ -73,13 +74,34 @@ class HelpdeskTicket(models.Model):
         )
         return res
 
+    def _compute_itss_alert_firings(self):
+        """From the firing rows (itss_alert_firing.py), in one query."""
+        counts = {}
+        ids = [ticket_id for ticket_id in self.ids if ticket_id]
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT ticket_id, count(*), max(date)
+                      FROM itss_alert_firing
+                     WHERE ticket_id = ANY(%s)
+                     GROUP BY ticket_id
+                    """,
+                    ids,
+                )
+            )
+            counts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        for ticket in self:
+            count, last = counts.get(ticket.id, (0, False))
+            ticket.itss_alert_count = count
+            ticket.itss_alert_last_seen = last
+
     def _itss_alert_fired_again(self, alert, now):
-        """The same alert fired again: count it; flapping after it cleared puts the
-        (not yet closed) ticket back in progress."""
+        """The same alert fired again: count it (an insert: the ticket's row is not
+        written); flapping after it cleared puts the (not yet closed) ticket back in
+        progress."""
         self.ensure_one()
-        self._itss_set_facts(
-            {"itss_alert_count": self.itss_alert_count + 1, "itss_alert_last_seen": now}
-        )
+        self.env["itss.alert.firing"]._itss_insert(self, now)
         if self.itss_state == "resolved":
             reason = self.env._("the alert fired again")
             self.with_context(itss_correction=_ItssCorrection(reason))._itss_move_to(
@@ -94,12 +116,8 @@ class HelpdeskTicket(models.Model):
             )
         else:
             # a log line, not a notification: repeats must stay cheap
-            self._message_log(
-                body=self.env._(
-                    "The alert fired again (%(count)s times in all).",
-                    count=self.itss_alert_count,
-                ),
-            )
+            # without the count: concurrent repeats do not see each other's rows
+            self._message_log(body=self.env._("The alert fired again."))
 
     def _itss_alert_resolved(self, alert, now):
         """The alert cleared: resolve the ticket; nobody worked on it: it closes after

@@ -360,7 +360,7 @@ class ItssAlertSource(models.Model):
             limit=1,
         )
         ci = alert["labels"].get(self.ci_label or "", "")
-        return (
+        ticket = (
             self.env["helpdesk.ticket"]
             .with_context(mail_create_nolog=True)
             .create(
@@ -380,17 +380,17 @@ class ItssAlertSource(models.Model):
                     "itss_auto_generated": True,
                     "itss_alert_source_id": self.id,
                     "itss_alert_fingerprint": alert["key"],
-                    "itss_alert_count": 1,
                     "itss_alert_first_seen": alert["starts_at"] or now,
                     # the fault began when the alert started (never after logging)
                     "itss_occurred_date": min(alert["starts_at"] or now, now),
-                    "itss_alert_last_seen": now,
                     "itss_alert_ci": ci[:200] or False,
                     "itss_alert_url": alert["url"] or False,
                     "itss_reopened_from_id": closed.id,
                 }
             )
         )
+        self.env["itss.alert.firing"]._itss_insert(ticket, now)
+        return ticket
 
 
 class ItssAlertSeverity(models.Model):

@@ -301,7 +301,9 @@ class TestAlertRace(AlertMixin, TransactionCase):
             env["itss.alert.source"].browse(self.source_id).unlink()
             env["helpdesk.ticket.team"].browse(self.team_id).unlink()
 
-    def test_parallel_deliveries(self):
+    def _deliver_twice_at_once(self):
+        """Two deliveries of the Race alert, each in its own transaction whose snapshot
+        is taken before the other commits; the (tickets, occurrences) counted then."""
         from ..controllers.alert import ItssAlertController
 
         barrier = threading.Barrier(2)
@@ -335,13 +337,35 @@ class TestAlertRace(AlertMixin, TransactionCase):
         self.assertFalse(errors)
         with self.registry.cursor() as cr:
             cr.execute(
-                "SELECT count(*), max(itss_alert_count) FROM helpdesk_ticket "
-                "WHERE itss_alert_source_id = %s",
+                """
+                SELECT count(DISTINCT t.id), count(f.id)
+                  FROM helpdesk_ticket t
+                  LEFT JOIN itss_alert_firing f ON f.ticket_id = t.id
+                 WHERE t.itss_alert_source_id = %s
+                """,
                 [self.source_id],
             )
-            count, occurrences = cr.fetchone()
-        self.assertEqual(count, 1)
-        self.assertEqual(occurrences, 2)
+            return cr.fetchone()
+
+    def test_parallel_deliveries(self):
+        self.assertEqual(self._deliver_twice_at_once(), (1, 2))
+
+    def test_parallel_repeats_wait_for_no_row(self):
+        """Repeats of an open alert only insert their firing rows: two at once in
+        transactions that cannot see each other both count, without a serialization
+        failure (the controller's retry is for the ticket's unique index only)."""
+        self.assertEqual(self._deliver_twice_at_once(), (1, 2))
+        self.assertEqual(self._deliver_twice_at_once(), (1, 4))
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            ticket = env["helpdesk.ticket"].search(
+                [("itss_alert_source_id", "=", self.source_id)]
+            )
+            self.assertEqual(ticket.itss_alert_count, 4)
+            self.assertTrue(ticket.itss_alert_last_seen)
+            self.assertEqual(
+                len(ticket.message_ids.filtered(lambda m: "fired again" in m.body)), 3
+            )
 
 
 @tagged("post_install", "-at_install")

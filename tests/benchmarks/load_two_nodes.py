@@ -21,7 +21,7 @@ itss_incident, then calls this script). Never collected by pytest (no test_ name
    resolved tickets' auto-close dates put in the past (auto-close work due).
 5. Checks in the database (a failure exits 1): every ticket a client got a success
    for is there once, nothing doubled; every alert post counted exactly
-   (itss_alert_count); no notification twice for a due point, each with its mail;
+   (rows of itss_alert_firing); no notification twice for a due point, each with its mail;
    the due cron work drained within a deadline; no server error (5xx, or a JSON-RPC
    error that is not a user error).
 6. Reports on the replica: the service report (PDF), the incident analysis pivot
@@ -717,9 +717,14 @@ def check(dsn, load, stats, fixtures, last_shift):
         if lost or doubled:
             failures.append(f"portal replies: lost {lost[:3]}, doubled {doubled[:3]}")
         cr.execute(
-            """SELECT itss_alert_fingerprint, sum(itss_alert_count), count(*),
-                      count(*) FILTER (WHERE itss_state NOT IN ('closed', 'cancelled'))
-                 FROM helpdesk_ticket WHERE itss_alert_source_id = %s GROUP BY 1""",
+            """SELECT t.itss_alert_fingerprint,
+                      (SELECT count(*) FROM itss_alert_firing f
+                        JOIN helpdesk_ticket o ON o.id = f.ticket_id
+                       WHERE o.itss_alert_source_id = t.itss_alert_source_id
+                         AND o.itss_alert_fingerprint = t.itss_alert_fingerprint),
+                      count(*),
+                      count(*) FILTER (WHERE t.itss_state NOT IN ('closed', 'cancelled'))
+                 FROM helpdesk_ticket t WHERE t.itss_alert_source_id = %s GROUP BY 1, 2""",
             (fixtures["source"],),
         )
         counted = {
