@@ -300,17 +300,27 @@ class HelpdeskTicket(models.Model):
         )
 
     def _itss_log(self, kind, rule, sequence, channel, note, partners=None):
-        """Insert the log row of a due point; False if it exists already (the unique
-        index decides, also against a concurrent transaction)."""
+        """Insert the log row of a due point with its recipients, in one statement;
+        False if it exists already (the unique index decides, also against a
+        concurrent transaction)."""
+        Log = self.env["itss.escalation.log"]
+        recipients = Log._fields["partner_ids"]
+        now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO itss_escalation_log
-                    (ticket_id, company_id, kind, rule_id, sequence, channel, date,
-                     note, create_uid, create_date, write_uid, write_date)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
-                ON CONFLICT DO NOTHING
-                RETURNING id
+                WITH log AS (
+                    INSERT INTO itss_escalation_log
+                        (ticket_id, company_id, kind, rule_id, sequence, channel, date,
+                         note, create_uid, create_date, write_uid, write_date)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+                    ON CONFLICT DO NOTHING
+                    RETURNING id
+                ), recipients AS (
+                    INSERT INTO %s (%s, %s)
+                    SELECT log.id, partner FROM log, unnest(%s::int[]) AS partner
+                )
+                SELECT id FROM log
                 """,
                 self.id,
                 self.company_id.id,
@@ -318,22 +328,23 @@ class HelpdeskTicket(models.Model):
                 rule.id if rule else None,
                 sequence,
                 channel,
-                fields.Datetime.now(),
+                now,
                 note,
                 self.env.uid,
-                fields.Datetime.now(),
+                now,
                 self.env.uid,
-                fields.Datetime.now(),
+                now,
+                SQL.identifier(recipients.relation),
+                SQL.identifier(recipients.column1),
+                SQL.identifier(recipients.column2),
+                partners.ids if partners else [],
             )
         )
         row = self.env.cr.fetchone()
         if not row:
             return False
-        log = self.env["itss.escalation.log"].browse(row[0])
-        if partners:
-            log.sudo().partner_ids = partners
         self.invalidate_recordset(["itss_escalation_log_ids"])
-        return log
+        return Log.browse(row[0])
 
     def _itss_notify(self, kind, rule, sequence, channel, recipient, reason, body=None):
         """Notify ``recipient`` (users or partners) once per due point and channel:
