@@ -227,13 +227,14 @@ class ResConfigSettings(models.TransientModel):
 class ItssAlertSource(models.Model):
     _inherit = "itss.alert.source"
 
-    def _itss_alert_ticket(self, alert, now):
-        """The alert's ticket, linked to the configuration item its label names."""
-        ticket = super()._itss_alert_ticket(alert, now)
-        item = self._itss_match_ci(ticket.itss_alert_ci)
+    def _itss_alert_ticket_vals(self, alert, now, closed):
+        """The alert's ticket is created linked to the configuration item its label
+        names."""
+        vals = super()._itss_alert_ticket_vals(alert, now, closed)
+        item = self._itss_match_ci(vals.get("itss_alert_ci"))
         if item:
-            ticket.itss_ci_id = item
-        return ticket
+            vals["itss_ci_id"] = item.id
+        return vals
 
     def _itss_match_ci(self, label):
         """The configuration item of the source's company named by an alert's
@@ -247,15 +248,26 @@ class ItssAlertSource(models.Model):
         host = label.rsplit(":", 1)[0] if ":" in label else ""
         if host and host not in candidates:
             candidates.append(host)
-        # sudo: the source's company decides, not the (monitoring) caller's rights
-        Item = self.env["itss.configuration.item"].sudo()
+        # sudo: the source's company decides, not the (monitoring) caller's rights;
+        # one query, then the first match in the order: the label by code, by name,
+        # the host by code, by name
+        items = (
+            self.env["itss.configuration.item"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    "|",
+                    ("code", "in", candidates),
+                    ("name", "in", candidates),
+                ],
+                ["code", "name"],
+                order="id",
+            )
+        )
         for value in candidates:
             for name in ("code", "name"):
-                item = Item.search(
-                    [(name, "=", value), ("company_id", "=", self.company_id.id)],
-                    order="id",
-                    limit=1,
-                )
+                item = items.filtered(lambda i, n=name, v=value: i[n] == v)[:1]
                 if item:
                     return item.with_env(self.env)
-        return Item.browse().with_env(self.env)
+        return items.browse().with_env(self.env)

@@ -9,6 +9,7 @@ from pytz import utc
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .. import compat
 from .helpdesk_ticket import TICKET_TYPE_SELECTION
@@ -280,17 +281,9 @@ class ItssAlertSource(models.Model):
         counts = {"created": 0, "updated": 0, "resolved": 0}
         Ticket = self.env["helpdesk.ticket"]
         now = fields.Datetime.now()
-        keys = list({alert["key"] for alert in alerts})
-        open_tickets = {
-            ticket.itss_alert_fingerprint: ticket
-            for ticket in Ticket.search(
-                [
-                    ("itss_alert_source_id", "=", self.id),
-                    ("itss_alert_fingerprint", "in", keys),
-                    ("itss_state", "not in", ("closed", "cancelled")),
-                ]
-            )
-        }
+        open_tickets, closed_tickets = self._itss_alert_tickets(
+            list({alert["key"] for alert in alerts})
+        )
         for alert in alerts:
             ticket = open_tickets.get(alert["key"])
             if alert["status"] == "firing":
@@ -298,12 +291,45 @@ class ItssAlertSource(models.Model):
                     ticket._itss_alert_fired_again(alert, now)
                     counts["updated"] += 1
                 else:
-                    open_tickets[alert["key"]] = self._itss_alert_ticket(alert, now)
+                    open_tickets[alert["key"]] = self._itss_alert_ticket(
+                        alert, now, closed_tickets.get(alert["key"], Ticket)
+                    )
                     counts["created"] += 1
             elif ticket:
                 if ticket._itss_alert_resolved(alert, now):
                     counts["resolved"] += 1
         return counts
+
+    def _itss_alert_tickets(self, keys):
+        """({fingerprint: open ticket}, {fingerprint: latest closed or cancelled
+        ticket, where none is open}) of this source, in one query."""
+        Ticket = self.env["helpdesk.ticket"]
+        Ticket.flush_model(
+            ["itss_alert_source_id", "itss_alert_fingerprint", "itss_state"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (itss_alert_fingerprint)
+                       itss_alert_fingerprint, id, open
+                  FROM helpdesk_ticket,
+                       LATERAL (
+                           SELECT itss_state IS NULL
+                               OR itss_state NOT IN ('closed', 'cancelled')
+                       ) AS s(open)
+                 WHERE itss_alert_source_id = %s AND itss_alert_fingerprint = ANY(%s)
+                 ORDER BY itss_alert_fingerprint, open DESC, id DESC
+                """,
+                self.id,
+                keys,
+            )
+        )
+        open_tickets, closed_tickets = {}, {}
+        for key, ticket_id, is_open in self.env.cr.fetchall():
+            (open_tickets if is_open else closed_tickets)[key] = Ticket.browse(
+                ticket_id
+            )
+        return open_tickets, closed_tickets
 
     def _itss_severity(self, labels):
         severity = labels.get(self.severity_label, "").lower()
@@ -348,49 +374,44 @@ class ItssAlertSource(models.Model):
             + link
         )
 
-    def _itss_alert_ticket(self, alert, now):
-        impact, urgency = self._itss_severity(alert["labels"])
-        closed = self.env["helpdesk.ticket"].search(
-            [
-                ("itss_alert_source_id", "=", self.id),
-                ("itss_alert_fingerprint", "=", alert["key"]),
-                ("itss_state", "in", ("closed", "cancelled")),
-            ],
-            order="id desc",
-            limit=1,
-        )
-        ci = alert["labels"].get(self.ci_label or "", "")
+    def _itss_alert_ticket(self, alert, now, closed):
+        """A new alert's ticket, its first firing counted; ``closed``: the alert's
+        latest closed ticket, if any, which the new one continues."""
         ticket = (
             self.env["helpdesk.ticket"]
             .with_context(mail_create_nolog=True)
-            .create(
-                {
-                    "name": self._itss_alert_title(alert),
-                    "description": self._itss_alert_description(alert),
-                    "company_id": self.company_id.id,
-                    "team_id": self.team_id.id,
-                    "category_id": self.category_id.id,
-                    "user_id": False,
-                    "channel_id": self.env.ref(
-                        "itss_incident.helpdesk_ticket_channel_monitoring"
-                    ).id,
-                    "itss_ticket_type": self.ticket_type,
-                    "itss_impact": impact,
-                    "itss_urgency": urgency,
-                    "itss_auto_generated": True,
-                    "itss_alert_source_id": self.id,
-                    "itss_alert_fingerprint": alert["key"],
-                    "itss_alert_first_seen": alert["starts_at"] or now,
-                    # the fault began when the alert started (never after logging)
-                    "itss_occurred_date": min(alert["starts_at"] or now, now),
-                    "itss_alert_ci": ci[:200] or False,
-                    "itss_alert_url": alert["url"] or False,
-                    "itss_reopened_from_id": closed.id,
-                }
-            )
+            .create(self._itss_alert_ticket_vals(alert, now, closed))
         )
         self.env["itss.alert.firing"]._itss_insert(ticket, now)
         return ticket
+
+    def _itss_alert_ticket_vals(self, alert, now, closed):
+        """The values a new alert's ticket is created with (hook)."""
+        impact, urgency = self._itss_severity(alert["labels"])
+        ci = alert["labels"].get(self.ci_label or "", "")
+        return {
+            "name": self._itss_alert_title(alert),
+            "description": self._itss_alert_description(alert),
+            "company_id": self.company_id.id,
+            "team_id": self.team_id.id,
+            "category_id": self.category_id.id,
+            "user_id": False,
+            "channel_id": self.env["helpdesk.ticket"]
+            ._itss_ref("itss_incident.helpdesk_ticket_channel_monitoring")
+            .id,
+            "itss_ticket_type": self.ticket_type,
+            "itss_impact": impact,
+            "itss_urgency": urgency,
+            "itss_auto_generated": True,
+            "itss_alert_source_id": self.id,
+            "itss_alert_fingerprint": alert["key"],
+            "itss_alert_first_seen": alert["starts_at"] or now,
+            # the fault began when the alert started (never after logging)
+            "itss_occurred_date": min(alert["starts_at"] or now, now),
+            "itss_alert_ci": ci[:200] or False,
+            "itss_alert_url": alert["url"] or False,
+            "itss_reopened_from_id": closed.id,
+        }
 
 
 class ItssAlertSeverity(models.Model):
