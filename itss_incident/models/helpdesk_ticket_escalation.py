@@ -99,18 +99,10 @@ class HelpdeskTicket(models.Model):
         )
 
     def _itss_escalation_rules(self):
-        priorities = [p for p in set(self.mapped("itss_priority")) if p]
-        if not priorities:
-            return self.env["itss.escalation.rule"]
-        return (
-            self.env["itss.escalation.rule"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "in", self.company_id.ids),
-                    ("priority", "in", priorities),
-                ]
-            )
+        """The active escalation rules of these tickets' companies and priorities
+        (sudo), from the rules' registry cache."""
+        return self.env["itss.escalation.rule"]._itss_rules_of(
+            set(self.company_id.ids), {p for p in self.mapped("itss_priority") if p}
         )
 
     def _itss_due_points(self, rules, checked, now):
@@ -128,11 +120,10 @@ class HelpdeskTicket(models.Model):
         resolved = self.itss_state == "resolved"
         running = not resolved and self.itss_state != "pending"
         points = []
+        figures = rules._itss_rule_figures() if rules else {}
+        key = (self.company_id.id, self.itss_priority)
         for rule in rules:
-            if (
-                rule.company_id == self.company_id
-                and rule.priority == self.itss_priority
-            ):
+            if figures.get(rule.id, ())[:2] == key:
                 points += rule._itss_due_points(self, now)
         if not self.itss_first_response_date and not resolved:
             for moment, sequence in (

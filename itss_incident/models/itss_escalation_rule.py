@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 
 from .. import compat
@@ -166,6 +166,53 @@ class ItssEscalationRule(models.Model):
             return ticket._itss_project_manager()
         return ticket.team_id[ROLE_FIELDS[self.role]]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        rules = super().create(vals_list)
+        self.env.registry.clear_cache()  # _itss_rule_figures
+        return rules
+
+    def write(self, vals):
+        res = super().write(vals)
+        if self._itss_retarget_fields & set(vals):
+            self.env.registry.clear_cache()  # _itss_rule_figures
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()  # _itss_rule_figures
+        return res
+
+    @tools.ormcache()
+    def _itss_rule_figures(self):
+        """{rule id: (company id, priority, trigger, minutes)} of the active rules
+        (read-only). Cached: every ticket logged or moved computes its next due point
+        from them (issue 18); saving a rule clears the cache, in every worker, as
+        Odoo's registry caches are."""
+        rules = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search_fetch(
+                [], ["company_id", "priority", "trigger", "minutes"], order="id"
+            )
+        )
+        return {
+            rule.id: (rule.company_id.id, rule.priority, rule.trigger, rule.minutes)
+            for rule in rules
+        }
+
+    @api.model
+    def _itss_rules_of(self, company_ids, priorities):
+        """The active rules of these companies and priorities (sudo), without a
+        query."""
+        return self.sudo().browse(
+            rule_id
+            for rule_id, (company_id, priority, *_rest) in (
+                self._itss_rule_figures().items()
+            )
+            if company_id in company_ids and priority in priorities
+        )
+
     def _itss_due_points(self, ticket, now):
         """(moment, kind, rule, sequence) of the notifications this rule makes due for
         ``ticket`` (an open or resolved ITSS ticket of its company and priority):
@@ -173,23 +220,27 @@ class ItssEscalationRule(models.Model):
         ticket runs, periodic the latest period up to ``now`` and the next one (and a
         progress notice when the ticket moved since the last one)."""
         self.ensure_one()
+        figures = self._itss_rule_figures().get(self.id)
+        if not figures:
+            return []  # archived or deleted since the caller found it
+        _company, _priority, trigger, minutes = figures
         start = ticket.itss_logged_date
         resolved = ticket.itss_state == "resolved"
         running = not resolved and ticket.itss_state != "pending"
         points = []
-        if self.trigger == "created":
+        if trigger == "created":
             points.append((start, "rule", self, 0))
-        elif self.trigger == "periodic" and not resolved:
-            period = timedelta(minutes=self.minutes)
+        elif trigger == "periodic" and not resolved:
+            period = timedelta(minutes=minutes)
             reached = int((now - start) / period) if now > start else 0
             if reached:
                 points.append((start + reached * period, "rule", self, reached))
             points.append((start + (reached + 1) * period, "rule", self, reached + 1))
             if ticket.itss_progress_count > ticket.itss_progress_notified:
                 points.append((now, "progress", self, ticket.itss_progress_count))
-        elif self.trigger == "overdue" and running and ticket.itss_resolve_deadline:
-            moment = ticket.itss_resolve_deadline + timedelta(minutes=self.minutes)
+        elif trigger == "overdue" and running and ticket.itss_resolve_deadline:
+            moment = ticket.itss_resolve_deadline + timedelta(minutes=minutes)
             points.append((moment, "rule", self, 0))
-        elif self.trigger == "resolved" and resolved and ticket.itss_resolved_date:
+        elif trigger == "resolved" and resolved and ticket.itss_resolved_date:
             points.append((ticket.itss_resolved_date, "rule", self, 0))
         return points
