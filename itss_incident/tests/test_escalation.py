@@ -124,6 +124,51 @@ class TestEscalationMatrix(EscalationCase):
         self.assertEqual(len(self._logs(ticket, kind="rule")), 12)
         self.assertEqual(len(self._sms(ticket)), 4)
 
+    def test_saved_rules_count_at_once(self):
+        """The rules' figures come from a registry cache: a rule an incident manager
+        archives, restores, adds or deletes counts for the next ticket logged, in the
+        same transaction already."""
+        admin = self.env["res.users"].create(
+            {
+                "login": "rules.admin",
+                "name": "Rules Admin",
+                compat.GROUPS: [
+                    (
+                        6,
+                        0,
+                        [self.env.ref("itss_incident.group_itss_incident_manager").id],
+                    )
+                ],
+            }
+        )
+        created = (
+            self.env["itss.escalation.rule"]
+            .with_user(admin)
+            .search(
+                [
+                    ("company_id", "=", self.env.company.id),
+                    ("priority", "=", "1"),
+                    ("trigger", "=", "created"),
+                ]
+            )
+        )
+        self.assertEqual(len(created), 4)
+        start = local("2026-11-20 09:00")
+        created.write({"active": False})
+        quiet = self._log_ticket(start, itss_impact="1", itss_urgency="1")
+        self.assertGreater(quiet.itss_next_action_date, start)
+        self._cron(start + timedelta(minutes=1))
+        self.assertFalse(self._logs(quiet, kind="rule"))
+        created.write({"active": True})
+        created[:1].write({"active": False})
+        extra = created[1].copy()
+        loud = self._log_ticket(start, itss_impact="1", itss_urgency="1")
+        self.assertEqual(loud.itss_next_action_date, start)
+        extra.unlink()
+        self._cron(start + timedelta(minutes=1))
+        # three rules left, each by SMS, phone and the incident manager's mail
+        self.assertEqual(len(self._logs(loud, kind="rule")), 9)
+
     def test_p1_periodic_every_30_minutes(self):
         start = local("2026-11-20 09:00")
         ticket = self._log_ticket(start, itss_impact="1", itss_urgency="1")
