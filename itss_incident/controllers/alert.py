@@ -1,6 +1,6 @@
 import json
 
-from psycopg2.errors import UniqueViolation
+from psycopg2.errors import SerializationFailure, UniqueViolation
 from werkzeug.exceptions import BadRequest, Forbidden
 
 from odoo import http
@@ -47,13 +47,17 @@ class ItssAlertController(http.Controller):
     @staticmethod
     def _itss_ingest(source, alerts, tries=3):
         """Ingest; a concurrent request that created the same alert's ticket first makes
-        the index refuse ours: start a new transaction, which sees it, and update."""
+        the index refuse ours, one that moved it first (a burst of the same resolve, or
+        of a firing after a flap, on several nodes) fails ours on serialization: either
+        has committed by then, so start a new transaction at once, which sees its work,
+        and ingest again (Odoo's own retry would wait a random back-off first, the
+        worker idle meanwhile: bin/bench --load)."""
         env = source.env
         for attempt in range(tries):
             try:
                 with env.cr.savepoint():
                     return source._itss_ingest(alerts)
-            except UniqueViolation:
+            except (UniqueViolation, SerializationFailure):
                 if attempt == tries - 1:
                     raise
                 env.cr.rollback()

@@ -301,7 +301,7 @@ class TestAlertRace(AlertMixin, TransactionCase):
             env["itss.alert.source"].browse(self.source_id).unlink()
             env["helpdesk.ticket.team"].browse(self.team_id).unlink()
 
-    def _deliver_twice_at_once(self):
+    def _deliver_twice_at_once(self, status="firing"):
         """Two deliveries of the Race alert, each in its own transaction whose snapshot
         is taken before the other commits; the (tickets, occurrences) counted then."""
         from ..controllers.alert import ItssAlertController
@@ -316,6 +316,7 @@ class TestAlertRace(AlertMixin, TransactionCase):
                     source = env["itss.alert.source"].browse(self.source_id)
                     alerts = source._itss_parse(
                         alertmanager_payload(
+                            status,
                             fingerprint="race",
                             labels={"alertname": "Race", "severity": "warning"},
                         )
@@ -349,6 +350,30 @@ class TestAlertRace(AlertMixin, TransactionCase):
 
     def test_parallel_deliveries(self):
         self.assertEqual(self._deliver_twice_at_once(), (1, 2))
+
+    def test_parallel_resolves_and_flaps(self):
+        """The same resolve on two nodes at once, then the alert firing again on both:
+        one resolves (one reopens), the other starts again at once and sees it done,
+        no error either time."""
+        self.assertEqual(self._deliver_twice_at_once(), (1, 2))
+        self._deliver_twice_at_once("resolved")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            ticket = env["helpdesk.ticket"].search(
+                [("itss_alert_source_id", "=", self.source_id)]
+            )
+            self.assertEqual(ticket.itss_state, "resolved")
+            self.assertIn("Alert cleared", ticket.itss_solution)
+        self.assertEqual(self._deliver_twice_at_once(), (1, 4))
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            ticket = env["helpdesk.ticket"].search(
+                [("itss_alert_source_id", "=", self.source_id)]
+            )
+            self.assertEqual(ticket.itss_state, "in_progress")
+            self.assertEqual(
+                len(ticket.message_ids.filtered(lambda m: "flapping" in m.body)), 1
+            )
 
     def test_parallel_repeats_wait_for_no_row(self):
         """Repeats of an open alert only insert their firing rows: two at once in
