@@ -118,6 +118,12 @@ def cron_progress(env, done, remaining):
     cron = env["ir.cron"]
     if not V19:
         cron._notify_progress(done=done, remaining=remaining)
+        if done and remaining and env.context.get("cron_id"):
+            # 18.0's runner calls a job at most 10 times a run, then leaves the rest
+            # to the cron worker's next poll, a minute later: a trigger at once wakes
+            # it (19.0's runner keeps calling for a minimum time and reschedules
+            # itself)
+            cron.browse(env.context["cron_id"])._trigger()
     elif env.context.get("ir_cron_progress_id"):
         cron._commit_progress(done, remaining=remaining)
 

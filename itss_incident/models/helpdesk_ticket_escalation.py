@@ -382,13 +382,12 @@ class HelpdeskTicket(models.Model):
         return recipient.partner_id if recipient._name == "res.users" else recipient
 
     @api.model
-    def _cron_itss_escalate(self, batch_size=100):
+    def _cron_itss_escalate(self, batch_size=20):
         """Escalation matrix, SLA warnings and breaches, automatic escalation and the
         second line watchdog, for the tickets that are due now. A batch is one
-        transaction that holds its tickets' row locks; Odoo's runner calls at most 10
-        batches a run and a run at most a minute apart (without
-        ODOO_NOTIFY_CRON_CHANGES): batches of 20 shortened the waits of alert posts
-        behind the locks but left due work undone under bin/bench --load."""
+        transaction that holds its tickets' row locks: small batches keep the waits of
+        alert posts and agents behind them short (bin/bench --load), the runner calling
+        again at once while due work is left (``compat.cron_progress``)."""
         now = fields.Datetime.now()
         query = SQL(
             """

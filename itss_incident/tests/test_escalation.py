@@ -400,6 +400,29 @@ class TestCronRobustness(EscalationCase):
         self.assertEqual(calls[1][0], 1)
         self.assertEqual(calls[2], (0, 0))
 
+    def test_a_run_with_work_left_wakes_the_runner(self):
+        """18.0's runner calls a job 10 times a run, then waits for its next poll: a
+        batch that leaves due work triggers the job at once (19.0's runner keeps
+        calling for a minimum time and reschedules itself)."""
+        cron = self.env.ref("itss_incident.ir_cron_itss_escalation")
+        start = local("2026-11-20 09:00")
+        for _i in range(3):
+            self._log_ticket(start, itss_impact="1", itss_urgency="1")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        Ticket = self.Ticket.with_context(cron_id=cron.id)
+        with freeze_time(start + timedelta(minutes=1)):
+            Ticket._cron_itss_escalate(batch_size=2)
+            woken = Trigger.search([("cron_id", "=", cron.id)]) - before
+            self.assertEqual(len(woken), 0 if compat.V19 else 1)
+            Ticket._cron_itss_escalate(batch_size=2)
+            Ticket._cron_itss_escalate(batch_size=2)
+        self.assertEqual(
+            len(Trigger.search([("cron_id", "=", cron.id)]) - before),
+            0 if compat.V19 else 1,
+            "nothing left after the first batch's: no more wake-ups",
+        )
+
 
 class TestAutoClose(EscalationCase):
     def _resolved(self, when):

@@ -259,9 +259,10 @@ class Node:
                 "odoo",
                 "-c",
                 conf,
+                # one database, no filter: a request without a session (the alert
+                # webhook) then finds it without listing the server's databases
                 "-d",
                 db,
-                f"--db-filter=^{db}$",
                 "--workers=2",
                 "--max-cron-threads=1",
                 f"--http-port={self.port}",
