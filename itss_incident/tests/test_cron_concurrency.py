@@ -133,10 +133,15 @@ class TestCronConcurrency(TransactionCase):
                     except SerializationFailure:
                         result["log"] = "retry"
                         cr2.rollback()
+                    except Exception as error:  # noqa: BLE001 - reported below
+                        result["error"] = repr(error)
+                        cr2.rollback()
 
             worker = threading.Thread(target=second)
             worker.start()
-            # wait (with a deadline) until the second transaction blocks on the index
+            # wait (with a deadline) until the second transaction blocks on the index;
+            # PostgreSQL keeps a transaction's first view of pg_stat_activity until it
+            # ends, so every look is its own transaction
             deadline = time.monotonic() + 30
             with self.registry.cursor() as watch:
                 while time.monotonic() < deadline:
@@ -145,11 +150,15 @@ class TestCronConcurrency(TransactionCase):
                         "WHERE wait_event_type = 'Lock' AND query LIKE "
                         "'%%itss_escalation_log%%'"
                     )
-                    if watch.fetchone()[0]:
+                    waiting = watch.fetchone()[0]
+                    watch.rollback()
+                    if waiting or not worker.is_alive():
                         break
                     time.sleep(0.05)
                 else:
                     self.fail("the second transaction never waited")
+            self.assertNotIn("error", result)
+            self.assertTrue(worker.is_alive(), "the second transaction never waited")
             cr1.commit()
         worker.join(30)
         self.assertFalse(worker.is_alive())
