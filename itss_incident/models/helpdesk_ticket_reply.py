@@ -29,7 +29,8 @@ class HelpdeskTicket(models.Model):
         opens a ticket that continues it; later replies land on its latest open
         continuation (a closed continuation is followed in turn, and opens a new
         one from it when none is open). The sender alone is told which ticket has
-        their message. Returns that ticket."""
+        their message (a new continuation's logged notice tells them, when it went to
+        them). Returns that ticket."""
         self.ensure_one()
         # sudo: the author could post on this ticket; its continuations are the same
         # customer's and may be in another team than the author could read
@@ -51,6 +52,7 @@ class HelpdeskTicket(models.Model):
                 old=self.number,
                 new=target.number,
             )
+            told = False
         else:
             target = last._itss_copy_as_new(
                 message.body, last.team_id._get_applicable_stages()[:1]
@@ -62,14 +64,36 @@ class HelpdeskTicket(models.Model):
                 old=self.number,
                 new=target.number,
             )
-        closed.message_notify(
-            partner_ids=message.author_id.ids,
-            body=notice,
-            subject=notice,
-            subtype_xmlid="mail.mt_comment",
-        )
+            # its logged notice says so, when it went to the sender
+            told = target._itss_told_by_mail(message.author_id)
+        if not told:
+            closed.message_notify(
+                partner_ids=message.author_id.ids,
+                body=notice,
+                subject=notice,
+                subtype_xmlid="mail.mt_comment",
+            )
         closed.message_post(body=notice, subtype_xmlid="mail.mt_note")
         return target
+
+    def _itss_told_by_mail(self, partner):
+        """Whether a customer notice of this ticket went to ``partner`` by mail."""
+        self.ensure_one()
+        # sudo: the notification log is the incident managers' to read
+        return bool(
+            partner
+            and self.env["itss.escalation.log"]
+            .sudo()
+            .search_count(
+                [
+                    ("ticket_id", "=", self.id),
+                    ("kind", "=", "customer"),
+                    ("channel", "=", "email"),
+                    ("partner_ids", "in", partner.ids),
+                ],
+                limit=1,
+            )
+        )
 
     def _itss_latest_continuation(self):
         """(the last closed ticket of the chain, its open continuation or an empty

@@ -70,6 +70,17 @@ class TestRepliesToClosedTickets(ItssCase):
             .filtered(lambda m: number in (m.body or ""))
         )
 
+    def _logged_mail(self, ticket, partner):
+        """The logged notice of ``ticket`` queued for ``partner``."""
+        return self.env["mail.mail"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", ticket.id),
+                ("recipient_ids", "in", partner.ids),
+                ("subject", "like", "was logged"),
+            ]
+        )
+
     def _close(self, ticket):
         ticket.write(self._requirements("resolved"))
         ticket._itss_move_to("resolved")
@@ -83,9 +94,24 @@ class TestRepliesToClosedTickets(ItssCase):
         self.assertEqual(len(follow_up), 1)
         self.assertEqual(follow_up.itss_state, "new")
         self.assertIn("disk light is red again", follow_up.description)
+        # one mail tells the sender: the new ticket's logged notice, which names the
+        # closed ticket it continues (no second mail saying the same)
+        logged = self._logged_mail(follow_up, self.customer)
+        self.assertEqual(len(logged), 1)
+        self.assertEqual(logged.recipient_ids, self.customer, "the sender alone")
+        self.assertIn(
+            f"continues ticket <strong>{self.closed.number}</strong>, which is closed",
+            logged.body_html,
+        )
+        self.assertFalse(self._told(follow_up.number))
+        note = self.closed.message_ids.filtered(
+            lambda m: (
+                m.subtype_id == self.env.ref("mail.mt_note")
+                and f"Your message opened ticket {follow_up.number}" in (m.body or "")
+            )
+        )
+        self.assertEqual(len(note), 1, "the agents see it on the closed ticket")
         told = self._told(follow_up.number)
-        self.assertEqual(told.partner_ids, self.customer, "the sender alone is told")
-        self.assertIn("Your message opened ticket", told.body)
         # the second reply: no second ticket, the message is on the continuation
         self._mail_reply("Now it blinks too", attachment="smart.log")
         self.assertEqual(self.closed.itss_reopened_ticket_ids, follow_up)
@@ -119,7 +145,10 @@ class TestRepliesToClosedTickets(ItssCase):
         self.assertEqual(third.itss_reopened_from_id, second)
         self.assertEqual(third.partner_id, self.customer)
         self.assertIn("a week later", third.description)
-        self.assertIn("Your message opened ticket", self._told(third.number).body)
+        self.assertIn(
+            f"continues ticket <strong>{second.number}</strong>",
+            self._logged_mail(third, self.customer).body_html,
+        )
         # and the next reply to A lands on C
         self._mail_reply("Still there")
         self.assertFalse(third.itss_reopened_ticket_ids)
@@ -137,6 +166,37 @@ class TestRepliesToClosedTickets(ItssCase):
         self.assertTrue(
             third.message_ids.filtered(lambda m: "Any news?" in (m.body or ""))
         )
+
+    def test_a_sender_the_logged_notice_missed_is_told_apart(self):
+        """The logged notice goes to the ticket's contact, by mail if the company
+        sends it: a colleague who replied, or a contact when logged notices are off,
+        is told by a notice of its own which ticket has the message."""
+        colleague = EmailMessage()
+        colleague["From"] = f"Colleague <{self.colleague.email}>"
+        colleague["To"] = "helpdesk@example.com"
+        colleague["Subject"] = "Re: your ticket"
+        colleague["In-Reply-To"] = colleague["References"] = self.parent
+        colleague["Message-Id"] = f"<colleague-{self.closed.id}@example.com>"
+        colleague.set_content("Our printer too")
+        self.env["mail.thread"].message_process(
+            "helpdesk.ticket", colleague.as_string()
+        )
+        follow_up = self.closed.itss_reopened_ticket_ids
+        self.assertEqual(len(follow_up), 1)
+        self.assertFalse(self._logged_mail(follow_up, self.colleague))
+        told = self._told(follow_up.number)
+        self.assertEqual(told.partner_ids, self.colleague)
+        self.assertIn("Your message opened ticket", told.body)
+        # logged notices off: the customer is told apart too
+        self._close(follow_up)
+        self.env.company.itss_notify_customer_logged = False
+        self._mail_reply("Broken once more")
+        third = follow_up.itss_reopened_ticket_ids
+        self.assertEqual(len(third), 1)
+        self.assertFalse(self._logged_mail(third, self.customer))
+        told = self._told(third.number)
+        self.assertEqual(told.partner_ids, self.customer)
+        self.assertIn(f"Your message opened ticket {third.number}", told.body)
 
     def test_a_resolved_continuation_takes_the_reply(self):
         """A resolved continuation is not closed: the reply lands there and stops
@@ -229,14 +289,22 @@ class TestPortalRepliesToClosedTickets(HttpCase):
                 ("message_type", "=", "user_notification"),
             ]
         )
-        self.assertEqual(len(notices), 2)
-        self.assertEqual(notices.partner_ids, self.portal.partner_id)
-        self.assertTrue(
-            any(
-                f"added to ticket {follow_up.number}" in notice.body
-                for notice in notices
-            )
+        # the first reply: the new ticket's logged notice names the closed ticket;
+        # the second: a notice says where it landed
+        logged = self.env["mail.mail"].search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "=", follow_up.id),
+                ("recipient_ids", "in", self.portal.partner_id.ids),
+            ]
         )
+        self.assertEqual(len(logged), 1)
+        self.assertIn(
+            f"continues ticket <strong>{self.closed.number}", logged.body_html
+        )
+        self.assertEqual(len(notices), 1)
+        self.assertEqual(notices.partner_ids, self.portal.partner_id)
+        self.assertIn(f"added to ticket {follow_up.number}", notices.body)
         # the customer sees where the message went: on the continuation's page
         page = self.url_open(f"/my/ticket/{follow_up.id}")
         self.assertEqual(page.status_code, 200)
