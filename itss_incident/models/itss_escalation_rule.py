@@ -178,6 +178,25 @@ class ItssEscalationRule(models.Model):
             self.env.registry.clear_cache()  # _itss_rule_figures
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_notified(self):
+        """A rule that has notified someone stays with the history it wrote."""
+        # sudo: the log is read only to know whether the rule was used
+        used = (
+            self.env["itss.escalation.log"]
+            .sudo()
+            .search([("rule_id", "in", self.ids)])
+            .rule_id
+        )
+        if used:
+            raise UserError(
+                self.env._(
+                    "The escalation rule %(rules)s has already notified people and "
+                    "stays with that history: archive it instead.",
+                    rules=", ".join(used.mapped("display_name")),
+                )
+            )
+
     def unlink(self):
         res = super().unlink()
         self.env.registry.clear_cache()  # _itss_rule_figures

@@ -168,6 +168,12 @@ class TestEscalationMatrix(EscalationCase):
         self._cron(start + timedelta(minutes=1))
         # three rules left, each by SMS, phone and the incident manager's mail
         self.assertEqual(len(self._logs(loud, kind="rule")), 9)
+        # a rule that has notified people keeps its history: archived, not deleted
+        used = created[1]
+        with self.assertRaisesRegex(UserError, "already notified people.*archive"):
+            used.unlink()
+        self.assertTrue(used.exists())
+        self.assertEqual(len(self._logs(loud, kind="rule")), 9)
 
     def test_p1_periodic_every_30_minutes(self):
         start = local("2026-11-20 09:00")
