@@ -173,7 +173,8 @@ class ItssSlaPolicy(models.Model):
     def _itss_add_minutes(self, start, offsets):
         """``start`` plus each of ``offsets`` (minutes) of working time of the policy's
         calendar, in its time zone and without its leaves (24x7 without a calendar),
-        rounded to the second. One interval computation serves all offsets."""
+        rounded to the second. The calendar's cached working time
+        (``resource.calendar._itss_work_spans``) serves all offsets."""
         self.ensure_one()
         if not self.calendar_id:
             return [_round_second(start + timedelta(minutes=m)) for m in offsets]
@@ -181,13 +182,14 @@ class ItssSlaPolicy(models.Model):
         order = sorted(range(len(offsets)), key=lambda i: offsets[i])
         result = [False] * len(offsets)
         done_minutes, pending = 0.0, list(order)
-        window = timedelta(days=14)
         for n in range(100):
-            begin = start_aware + window * n
-            intervals = self.calendar_id._work_intervals_batch(begin, begin + window)[
-                False
-            ]
-            for int_start, int_stop, _meta in intervals:
+            spans = self.calendar_id._itss_work_spans(
+                start.date() + timedelta(days=14 * n)
+            )
+            for int_start, int_stop in spans:
+                if int_stop <= start_aware:
+                    continue
+                int_start = max(int_start, start_aware)
                 length = (int_stop - int_start).total_seconds() / 60.0
                 while pending and offsets[pending[0]] - done_minutes <= length:
                     index = pending.pop(0)

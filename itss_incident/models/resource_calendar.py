@@ -3,7 +3,7 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 
 from .. import compat
@@ -217,6 +217,38 @@ class ResourceCalendar(models.Model):
             ]
         self.env["resource.calendar.attendance"].create(vals_list)
         return added
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()  # _itss_work_spans
+        return res
+
+    def _itss_work_spans(self, day):
+        """The calendar's working time less its time off over the 14 days from
+        ``day`` (a date, from 00:00 UTC): ((start, stop), ...), aware, in UTC.
+
+        Cached: every ticket logged, paused or resumed computes its SLA deadlines from
+        it (issue 18: three queries and most of the deadlines' time on each ticket).
+        Saving a calendar, its working hours or calendar-wide time off clears the
+        cache, in every worker, as Odoo's registry caches are. The key holds what
+        decides which time off the reader sees (its companies, superuser or not) and
+        Odoo's employee time zone."""
+        self.ensure_one()
+        return self._itss_work_spans_of(
+            day,
+            tuple(self.env.companies.ids),
+            self.env.su,
+            self.env.context.get("employee_timezone"),
+        )
+
+    @tools.ormcache("self.id", "day", "companies", "su", "employee_tz")
+    def _itss_work_spans_of(self, day, companies, su, employee_tz):
+        begin = datetime.combine(day, time.min, tzinfo=pytz.utc)
+        intervals = self._work_intervals_batch(begin, begin + timedelta(days=14))
+        return tuple(
+            (start.astimezone(pytz.utc), stop.astimezone(pytz.utc))
+            for start, stop, _meta in intervals[False]
+        )
 
     def _attendance_intervals_batch(
         self, start_dt, end_dt, resources=None, domain=None, tz=None, lunch=False

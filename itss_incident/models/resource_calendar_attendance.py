@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResourceCalendarAttendance(models.Model):
@@ -17,3 +17,22 @@ class ResourceCalendarAttendance(models.Model):
         help="These working hours count on this date only (a make-up working day), "
         "not every week.",
     )
+
+    # working hours changed: the calendars' cached working time is stale
+    # (resource.calendar._itss_work_spans)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res

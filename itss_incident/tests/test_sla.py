@@ -47,6 +47,53 @@ class TestSla(ItssCase):
         )
         self.assertEqual(holiday.itss_resolve_deadline, local("2027-01-01 09:30"))
 
+    def test_calendar_changes_count_at_once(self):
+        """The calendars' working time is cached (issue 18): a ticket logged after a
+        change of calendar-wide time off or of the working hours gets its deadlines from
+        the changed calendar; a person's time off is not the calendar's."""
+        friday = local("2026-11-20 16:30")
+
+        def deadline():
+            return self._log(
+                friday, itss_impact="1", itss_urgency="1"
+            ).itss_resolve_deadline
+
+        # 1 h on Friday, the second on Monday morning
+        self.assertEqual(deadline(), local("2026-11-23 09:30"))
+        Leave = self.env["resource.calendar.leaves"]
+        closed = Leave.create(
+            {
+                "name": "Test office closed",
+                "calendar_id": self.calendar.id,
+                "date_from": local("2026-11-23 00:00"),
+                "date_to": local("2026-11-23 23:59"),
+            }
+        )
+        self.assertEqual(deadline(), local("2026-11-24 09:30"))
+        closed.unlink()
+        self.assertEqual(deadline(), local("2026-11-23 09:30"))
+        engineer = self.env["resource.resource"].create(
+            {"name": "Test engineer", "calendar_id": self.calendar.id}
+        )
+        Leave.create(
+            {
+                "name": "Test engineer's day off",
+                "calendar_id": self.calendar.id,
+                "resource_id": engineer.id,
+                "date_from": local("2026-11-23 00:00"),
+                "date_to": local("2026-11-23 23:59"),
+            }
+        )
+        self.assertEqual(deadline(), local("2026-11-23 09:30"))
+        monday_morning = self.calendar.attendance_ids.filtered(
+            lambda a: a.dayofweek == "0" and a.day_period == "morning"
+        )
+        monday_morning.hour_from = 10.0
+        self.assertEqual(deadline(), local("2026-11-23 11:00"))
+        self.calendar.tz = "UTC"
+        # 16:30 in Shanghai is 08:30 UTC: 2 h of Friday's morning in UTC
+        self.assertEqual(deadline(), local("2026-11-20 18:30"))
+
     def test_dst_time_zone(self):
         berlin = timezone("Europe/Berlin")
         self.calendar.tz = "Europe/Berlin"
