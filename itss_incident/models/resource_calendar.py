@@ -223,6 +223,13 @@ class ResourceCalendar(models.Model):
         self.env.registry.clear_cache()  # _itss_work_spans
         return res
 
+    @tools.ormcache(
+        "self.id",
+        "day",
+        "tuple(self.env.companies.ids)",
+        "self.env.su",
+        "self.env.context.get('employee_timezone')",
+    )
     def _itss_work_spans(self, day):
         """The calendar's working time less its time off over the 14 days from
         ``day`` (a date, from 00:00 UTC): ((start, stop), ...), aware, in UTC.
@@ -234,15 +241,6 @@ class ResourceCalendar(models.Model):
         decides which time off the reader sees (its companies, superuser or not) and
         Odoo's employee time zone."""
         self.ensure_one()
-        return self._itss_work_spans_of(
-            day,
-            tuple(self.env.companies.ids),
-            self.env.su,
-            self.env.context.get("employee_timezone"),
-        )
-
-    @tools.ormcache("self.id", "day", "companies", "su", "employee_tz")
-    def _itss_work_spans_of(self, day, companies, su, employee_tz):
         begin = datetime.combine(day, time.min, tzinfo=pytz.utc)
         intervals = self._work_intervals_batch(begin, begin + timedelta(days=14))
         return tuple(
